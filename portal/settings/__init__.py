@@ -1,0 +1,1 @@
+from portal.settings.base import *  # noqa: F401,F403

@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("notifications/", include("workflows.urls")),
+    path("providers/", include("providers.urls")),
+    path("tenders/", include("tenders.urls")),
+    path("grants/", include("grants.urls")),
+    path("", include("portal.site_urls")),
+]

@@ -1,0 +1,27 @@
+"""Writing and reading the append-only audit log."""
+
+from django.contrib.contenttypes.models import ContentType
+
+from workflows.models import AuditEntry
+
+
+def record(obj, action, *, actor, source_state="", target_state="", note="", data=None):
+    """Append one audit entry about ``obj``; the caller's transaction decides whether it stays."""
+    return AuditEntry.objects.create(
+        content_type=ContentType.objects.get_for_model(obj),
+        object_id=str(obj.pk),
+        object_repr=str(obj)[:300],
+        action=action,
+        source_state=source_state or "",
+        target_state=target_state or "",
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        note=note or "",
+        data=data or {},
+    )
+
+
+def history(obj):
+    """Audit entries about ``obj``, oldest first."""
+    return AuditEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk)
+    ).select_related("actor")

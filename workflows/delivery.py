@@ -1,0 +1,74 @@
+"""Delivering one outbox message by email or as an in-app notification, exactly once."""
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from workflows.models import Notification, OutboxMessage
+
+
+def deliver(message_id):
+    """Deliver the message if it is not delivered yet; return True when this call delivered it.
+
+    The row is locked while it is delivered, so two workers given the same message deliver it
+    once: the second finds it delivered and returns False. A repeat is safe.
+    """
+    with transaction.atomic():
+        message = (
+            OutboxMessage.objects.select_for_update()
+            .select_related("recipient")
+            .filter(pk=message_id, delivered_at__isnull=True)
+            .first()
+        )
+        if message is None:
+            return False
+        message.attempts += 1
+        subject, body = render(message)
+        if message.channel == OutboxMessage.Channel.EMAIL:
+            send_email(message, subject, body)
+        else:
+            Notification.objects.get_or_create(
+                message=message,
+                defaults={
+                    "recipient": message.recipient,
+                    "title": subject[:300],
+                    "body": body,
+                    "url": message.url,
+                },
+            )
+        message.delivered_at = timezone.now()
+        message.last_error = ""
+        message.save(update_fields=["attempts", "delivered_at", "last_error"])
+    return True
+
+
+def render(message):
+    """The subject line and body of a message, in the recipient's language."""
+    context = {
+        **message.context,
+        "recipient": message.recipient,
+        "site_url": settings.SITE_URL,
+        "url": absolute_url(message.url),
+    }
+    with translation.override(message.recipient.language or settings.LANGUAGE_CODE):
+        subject = render_to_string(f"notifications/{message.event}/subject.txt", context)
+        body = render_to_string(f"notifications/{message.event}/body.txt", context)
+    return " ".join(subject.split()), body.strip() + "\n"
+
+
+def send_email(message, subject, body):
+    email = EmailMessage(
+        subject=subject,
+        body=body,
+        to=[message.recipient.email],
+        headers={"Message-ID": f"<{message.key.replace(':', '.')}@portal>"},
+    )
+    email.send(fail_silently=False)
+
+
+def absolute_url(path):
+    if not path or path.startswith("http"):
+        return path
+    return f"{settings.SITE_URL}{path}"

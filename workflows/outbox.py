@@ -1,0 +1,83 @@
+"""The notification outbox: messages committed with the change that caused them."""
+
+import logging
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+
+from workflows.models import OutboxMessage
+
+log = logging.getLogger(__name__)
+
+CHANNELS = (OutboxMessage.Channel.EMAIL, OutboxMessage.Channel.IN_APP)
+
+
+@dataclass(frozen=True)
+class Notice:
+    """What to tell whom: ``event`` names the templates ``notifications/<event>/subject.txt``
+    and ``body.txt``; ``context`` must be JSON-serialisable."""
+
+    event: str
+    recipients: tuple
+    context: dict = field(default_factory=dict)
+    url: str = ""
+    channels: tuple = CHANNELS
+
+
+def enqueue(notices, *, key):
+    """Write one outbox row per notice, recipient and channel, unique by ``key``.
+
+    Writing the same key again adds nothing, so a repeated sweep or a retried request never
+    sends twice. Rows are published to the broker after the surrounding transaction commits.
+    """
+    rows = [
+        OutboxMessage(
+            key=f"{key}:{notice.event}:{recipient.pk}:{channel}",
+            event=notice.event,
+            recipient=recipient,
+            channel=channel,
+            context=notice.context,
+            url=notice.url,
+        )
+        for notice in notices or ()
+        for recipient in _unique(notice.recipients)
+        for channel in notice.channels
+    ]
+    if not rows:
+        return
+    OutboxMessage.objects.bulk_create(rows, ignore_conflicts=True)
+    keys = [row.key for row in rows]
+    transaction.on_commit(lambda: publish_keys(keys))
+
+
+def publish_keys(keys):
+    ids = OutboxMessage.objects.filter(key__in=keys, delivered_at__isnull=True).values_list(
+        "pk", flat=True
+    )
+    publish(list(ids))
+
+
+def publish(ids):
+    """Hand undelivered messages to the broker; a broker that is down leaves them for the relay."""
+    from workflows.tasks import deliver_message
+
+    published = []
+    for pk in ids:
+        try:
+            deliver_message.apply_async((pk,), retry=False)
+        except Exception:  # noqa: BLE001 - any broker failure leaves the row for the relay
+            log.warning("Broker unavailable; outbox message %s left for the relay", pk)
+            break
+        published.append(pk)
+    if published:
+        OutboxMessage.objects.filter(pk__in=published).update(published_at=timezone.now())
+    return published
+
+
+def _unique(recipients):
+    seen = set()
+    for recipient in recipients:
+        if recipient is not None and recipient.pk not in seen and recipient.is_active:
+            seen.add(recipient.pk)
+            yield recipient
