@@ -1,0 +1,126 @@
+"""Storing documents: generated names, checksums, real storage, the abstract model."""
+
+import hashlib
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+import time_machine
+from django.core.files.storage import default_storage
+from django.test import RequestFactory
+
+from portal.documents.storage import (
+    UploadTo,
+    discard,
+    generate_name,
+    store,
+    upload_to,
+)
+from tests.factories.documents import pdf_bytes, upload, xlsx_bytes
+
+GENERATED = re.compile(r"^tenders/bids/\d{4}/\d{2}/[0-9a-f]{32}\.(pdf|xlsx|png|bin)$")
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.MEDIA_ROOT.mkdir()
+    return settings.MEDIA_ROOT
+
+
+def files_under(root):
+    return sorted(path for path in Path(root).rglob("*") if path.is_file())
+
+
+def test_store_saves_the_bytes_and_returns_their_size_checksum_and_type(media):
+    data = xlsx_bytes()
+
+    stored = store(upload("xlsx", name="Budget 2025.xlsx"), prefix="tenders/bids")
+
+    assert stored.size == len(data)
+    assert stored.sha256 == hashlib.sha256(data).hexdigest()
+    assert stored.mime == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    assert stored.original_name == "Budget 2025.xlsx"
+    assert (media / stored.name).read_bytes() == data
+    with default_storage.open(stored.name, "rb") as handle:
+        assert handle.read() == data
+
+
+def test_the_stored_name_is_generated_and_never_contains_the_uploaded_name(media):
+    stored = store(upload(name="secret-tender-plan.pdf"), prefix="tenders/bids")
+
+    assert GENERATED.match(stored.name)
+    assert "secret" not in stored.name
+    assert "plan" not in stored.name
+
+
+@time_machine.travel(datetime(2025, 3, 31, 20, 30, tzinfo=UTC), tick=False)
+def test_the_stored_name_is_dated_in_ashgabat_time(media):
+    stored = store(upload(), prefix="tenders/bids")
+    assert stored.name.startswith("tenders/bids/2025/04/")
+
+
+def test_storing_the_same_file_twice_keeps_two_copies(media):
+    first = store(upload(), prefix="tenders/bids")
+    second = store(upload(), prefix="tenders/bids")
+
+    assert first.name != second.name
+    assert first.sha256 == second.sha256
+    assert len(files_under(media)) == 2
+
+
+def test_a_file_uploaded_through_a_request_is_stored_from_its_temporary_file(media, settings):
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 0
+    settings.FILE_UPLOAD_TEMP_DIR = str(media.parent)
+    data = pdf_bytes(padding=70_000)
+    request = RequestFactory().post("/", {"document": upload(content=data, name="big.pdf")})
+    uploaded = request.FILES["document"]
+    assert hasattr(uploaded, "temporary_file_path")
+
+    stored = store(uploaded, prefix="tenders/bids")
+    uploaded.close()
+
+    assert stored.sha256 == hashlib.sha256(data).hexdigest()
+    assert (media / stored.name).read_bytes() == data
+
+
+@pytest.mark.parametrize("prefix", ["", "../x", "/abs", "Tenders", "a//b", "a/", "a b"])
+def test_an_unsafe_prefix_is_a_programming_error_and_stores_nothing(media, prefix):
+    with pytest.raises(ValueError):
+        store(upload(), prefix=prefix)
+    assert files_under(media) == []
+
+
+def test_discard_removes_a_stored_file_and_may_be_repeated(media):
+    stored = store(upload(), prefix="tenders/bids")
+
+    discard(stored.name)
+    discard(stored.name)
+
+    assert files_under(media) == []
+
+
+@pytest.mark.parametrize(
+    ("filename", "ext"),
+    [("Report.PDF", "pdf"), ("photo.jpeg", "jpg"), ("tool.exe", "bin"), ("noext", "bin")],
+)
+def test_upload_to_generates_names_keeping_only_accepted_extensions(filename, ext):
+    name = upload_to("tenders/bids")(None, filename)
+    assert GENERATED.match(name.replace(".jpg", ".bin"))
+    assert name.endswith(f".{ext}")
+
+
+def test_upload_to_is_serialisable_in_migrations():
+    assert upload_to("tenders/bids").deconstruct() == (
+        "portal.documents.storage.UploadTo",
+        ("tenders/bids",),
+        {},
+    )
+    assert UploadTo("tenders/bids") == upload_to("tenders/bids")
+    with pytest.raises(ValueError):
+        upload_to("../escape")
+
+
+def test_generate_name_uses_the_prefix_and_extension():
+    assert GENERATED.match(generate_name("tenders/bids", "png"))
