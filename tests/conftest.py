@@ -1,6 +1,8 @@
+import importlib
 import os
 
 import pytest
+from django.apps import apps as django_apps
 from django.db import connection
 
 
@@ -20,3 +22,15 @@ def require(condition, reason):
 @pytest.fixture
 def postgres():
     require(connection.vendor == "postgresql", "PostgreSQL (set DATABASE_URL)")
+
+
+@pytest.fixture(autouse=True)
+def reference_data_survives_flush(request):
+    """A transactional test empties every table when it ends; before the next one, put back the
+    reference data the migrations load, so every test starts from the same database."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = marker is not None and marker.kwargs.get("transaction", False)
+    if transactional or {"transactional_db", "live_server"} & set(request.fixturenames):
+        request.getfixturevalue("transactional_db")
+        reference = importlib.import_module("portal.migrations.0002_reference_data")
+        reference.load(django_apps, None)
