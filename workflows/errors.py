@@ -1,5 +1,6 @@
 """The one domain error type that services raise and views and the API translate."""
 
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 
@@ -22,10 +23,20 @@ class ConflictError(DomainError):
         )
 
 
+def _interpolate(message, values):
+    return str(message) % {name: str(value) for name, value in values.items()}
+
+
+# Filled in when shown, so the message and the state label follow the reader's language.
+interpolate_lazy = lazy(_interpolate, str)
+
+
 def not_allowed(state_label):
     return DomainError(
         "not_allowed",
-        _("This action is not possible while the item is %(state)s.") % {"state": state_label},
+        interpolate_lazy(
+            _("This action is not possible while the item is %(state)s."), {"state": state_label}
+        ),
     )
 
 
