@@ -1,0 +1,39 @@
+"""Users with staff roles: ``UserFactory(evaluator=True)``, ``UserFactory(roles=[...])``."""
+
+import factory
+from django.contrib.auth.models import Group
+
+from portal.models import Role, User
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    class Params:
+        procurement_officer = factory.Trait(roles=[Role.PROCUREMENT_OFFICER])
+        evaluator = factory.Trait(roles=[Role.EVALUATOR])
+        approver = factory.Trait(roles=[Role.APPROVER])
+        grant_officer = factory.Trait(roles=[Role.GRANT_OFFICER])
+        system_admin = factory.Trait(roles=[Role.SYSTEM_ADMIN], is_staff=True, is_superuser=True)
+        inactive = factory.Trait(is_active=False)
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda user: f"{user.username}@example.org")
+    full_name = factory.Faker("name")
+    language = "en"
+    password = factory.django.Password(PASSWORD)
+    roles = ()
+
+    @classmethod
+    def _create(cls, model_class, *args, roles=(), **kwargs):
+        user = super()._create(model_class, *args, **kwargs)
+        user.groups.add(*(Group.objects.get_or_create(name=role)[0] for role in roles))
+        return user
+
+    @classmethod
+    def _build(cls, model_class, *args, roles=(), **kwargs):
+        return super()._build(model_class, *args, **kwargs)
