@@ -1,0 +1,154 @@
+"""``manage.py rundev`` as a developer runs it: a real web server and a real Celery worker with
+embedded beat, on SQLite and the filesystem broker in a folder of the test's own."""
+
+import http.cookiejar
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+SERVICE_VARIABLES = ("DATABASE_URL", "REDIS_URL", "CELERY_", "EMAIL_", "AWS_", "PORTAL_", "DJANGO_")
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def descendants(pid):
+    """Process ids of every living descendant of ``pid``, read from /proc."""
+    parents = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            fields = stat.rsplit(")", 1)[1].split()
+            if fields[0] != "Z":
+                parents[int(entry.name)] = int(fields[1])
+    found, frontier = set(), {pid}
+    while frontier:
+        frontier = {child for child, parent in parents.items() if parent in frontier}
+        found |= frontier
+    return found
+
+
+def alive(pids):
+    living = set()
+    for pid in pids:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue
+        if state != "Z":
+            living.add(pid)
+    return living
+
+
+def wait_for(condition, seconds, what, log=None):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.3)
+    output = log.read_text()[-4000:] if log else ""
+    pytest.fail(f"timed out waiting for {what}\n{output}")
+
+
+@pytest.fixture
+def environment(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(SERVICE_VARIABLES)}
+    env.update(DJANGO_SETTINGS_MODULE="portal.settings", PORTAL_VAR_DIR=str(tmp_path / "var"))
+    manage = [sys.executable, str(settings.BASE_DIR / "manage.py")]
+    for command in (["migrate", "--noinput", "-v0"], ["load_demo"]):
+        subprocess.run(
+            manage + command, env=env, cwd=settings.BASE_DIR, check=True, capture_output=True
+        )
+    return env
+
+
+class Browser:
+    def __init__(self, base):
+        self.base = base
+        self.cookies = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.cookies))
+
+    def get(self, path):
+        with self.opener.open(self.base + path, timeout=10) as response:
+            return response.status, response.read().decode()
+
+    def post_form(self, path, data):
+        _, page = self.get(path)
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+        body = urllib.parse.urlencode({"csrfmiddlewaretoken": token, **data}).encode()
+        request = urllib.request.Request(
+            self.base + path, data=body, headers={"Referer": self.base + path}
+        )
+        with self.opener.open(request, timeout=10) as response:
+            return response.status, response.geturl(), response.read().decode()
+
+
+def test_rundev_serves_delivers_mail_through_its_worker_and_stops_every_process(
+    environment, tmp_path
+):
+    port = free_port()
+    log_path = tmp_path / "rundev.log"
+    mail_dir = tmp_path / "var" / "mail"
+    with log_path.open("w") as log:
+        rundev = subprocess.Popen(
+            [sys.executable, "manage.py", "rundev", "--port", str(port)],
+            cwd=settings.BASE_DIR,
+            env=environment,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        browser = Browser(f"http://127.0.0.1:{port}")
+        wait_for(lambda: "ready." in log_path.read_text(), 120, "the worker", log_path)
+        wait_for(lambda: can_get(browser, "/health/"), 120, "the web server", log_path)
+        assert f"http://127.0.0.1:{port}/" in log_path.read_text()
+        assert str(mail_dir) in log_path.read_text()
+
+        status, url, _ = browser.post_form(
+            "/accounts/login/", {"username": "approver", "password": "demo-approver-2026"}
+        )
+        assert (status, urllib.parse.urlparse(url).path) == (200, "/")
+        status, url, _ = browser.post_form(
+            "/accounts/password/reset/", {"email": "evaluator1@example.org"}
+        )
+        assert urllib.parse.urlparse(url).path == "/accounts/password/reset/sent/"
+
+        wait_for(
+            lambda: mail_dir.is_dir() and any(mail_dir.iterdir()), 60, "the mail file", log_path
+        )
+        [mail_file] = mail_dir.iterdir()
+        assert "To: evaluator1@example.org" in mail_file.read_text()
+        assert re.search(r"Task workflows\.deliver_message\[.+\] succeeded", log_path.read_text())
+
+        started = descendants(rundev.pid)
+        assert len(started) >= 4  # runserver and its reloaded child, the worker, its pool
+    finally:
+        rundev.send_signal(signal.SIGINT)
+        code = rundev.wait(timeout=60)
+    assert code == 0, log_path.read_text()[-3000:]
+    assert "Stopped the web server and the worker." in log_path.read_text()
+    wait_for(lambda: not alive(started), 10, "the children to be gone")
+
+
+def can_get(browser, path):
+    try:
+        return browser.get(path)[0] == 200
+    except OSError:
+        return False
