@@ -6,6 +6,7 @@ A builder takes the shared ``DemoData`` and must be harmless to run again: it lo
 before creating them. Passwords are fixed and printed, so they are for demonstrations only.
 """
 
+import io
 from dataclasses import dataclass, field
 from importlib import import_module
 
@@ -28,10 +29,12 @@ class DemoLogin:
 
 @dataclass
 class DemoData:
-    """What builders share: the accounts made so far, by username, and the logins to print."""
+    """What builders share: the accounts made so far, by username, the logins to print and
+    where to report progress."""
 
     users: dict = field(default_factory=dict)
     logins: list = field(default_factory=list)
+    stdout: object = field(default_factory=io.StringIO)
 
     def account(self, username, *, password, role_label, full_name, roles=(), superuser=False):
         """Create or update the demo account ``username`` so its password, roles and flags are

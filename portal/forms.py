@@ -1,12 +1,16 @@
-"""Forms of the site shell: password reset through the notification outbox."""
+"""Forms of the site shell: signing up, and password reset through the notification outbox."""
 
 import hashlib
 
+from django import forms
 from django.conf import settings
-from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.auth.forms import PasswordResetForm, SetPasswordMixin
 from django.db import transaction
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
+from portal.models import User
 from workflows.models import OutboxMessage
 from workflows.outbox import Notice, enqueue
 
@@ -49,3 +53,64 @@ class OutboxPasswordResetForm(PasswordResetForm):
         # of the token, never the token itself.
         digest = hashlib.sha256(token.encode()).hexdigest()[:32]
         enqueue([notice], key=f"password-reset:{user.pk}:{digest}")
+
+
+class SignUpForm(SetPasswordMixin, forms.Form):
+    """A new account's details. Whether the address or the username is free is the service's
+    question: the form never says that an address has an account."""
+
+    full_name = forms.CharField(label=_("Full name"), max_length=200)
+    email = forms.EmailField(
+        label=_("Email address"),
+        max_length=254,
+        help_text=_("We send a link to this address; the account opens when you follow it."),
+    )
+    username = forms.CharField(
+        label=_("Username"),
+        max_length=150,
+        validators=[User.username_validator],
+        help_text=_("You log in with it. Letters, digits and @ . + - _ only."),
+    )
+    password1, password2 = SetPasswordMixin.create_password_fields()
+    language = forms.ChoiceField(
+        label=_("Language of the portal and of its emails"), choices=settings.LANGUAGES
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        current = translation.get_language()
+        codes = dict(settings.LANGUAGES)
+        self.fields["language"].initial = current if current in codes else settings.LANGUAGE_CODE
+        self.fields["email"].widget.attrs["autocomplete"] = "email"
+        self.fields["username"].widget.attrs["autocomplete"] = "username"
+        self.fields["full_name"].widget.attrs["autocomplete"] = "name"
+
+    def clean(self):
+        cleaned = super().clean()
+        self.validate_passwords()
+        # The rules see the new account, so a password like its username or address is refused.
+        candidate = User(
+            username=cleaned.get("username", ""),
+            email=cleaned.get("email", ""),
+            full_name=cleaned.get("full_name", ""),
+        )
+        self.validate_password_for_user(candidate, password_field_name="password1")
+        return cleaned
+
+    def account_details(self):
+        data = self.cleaned_data
+        return {
+            "full_name": data["full_name"],
+            "email": data["email"],
+            "username": data["username"],
+            "password": data["password1"],
+            "language": data["language"],
+        }
+
+
+class ResendConfirmationForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Email address"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )

@@ -1,9 +1,25 @@
-"""Writes of the site shell: changes to an account that the portal makes for its owner."""
+"""Writes of the site shell: accounts that visitors open and changes owners make to them."""
+
+import hashlib
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal import signup
+from portal.models import User
+from workflows import audit
 from workflows.errors import DomainError, forbidden
+from workflows.models import OutboxMessage
+from workflows.outbox import Notice, enqueue
+
+SIGNED_UP = "signed_up"
+EMAIL_CONFIRMED = "email_confirmed"
+CONFIRM_EMAIL_EVENT = "accounts.confirm_email"
+EXISTING_ACCOUNT_EVENT = "accounts.signup_existing_account"
 
 
 def user_set_language(*, actor, user, language):
@@ -14,11 +30,183 @@ def user_set_language(*, actor, user, language):
     """
     if actor is None or not actor.is_authenticated or actor.pk != user.pk:
         raise forbidden()
-    if language not in dict(settings.LANGUAGES):
-        raise DomainError(
-            "unknown_language", _("This language is not available."), field="language"
-        )
+    _require_language(language)
     if user.language != language:
         user.language = language
         user.save(update_fields=["language"])
     return user
+
+
+def user_sign_up(*, actor, full_name, email, username, password, language):
+    """Open an account for ``email`` that stays inactive until its owner follows the mailed link.
+
+    Only a visitor who is not signed in may sign up. What happens never shows in the answer, so
+    nobody learns whether an address has an account: a new address gets an inactive account and
+    a confirmation mail; an address whose account still awaits confirmation has that account
+    take the new details and gets a fresh link (links mailed before a password change stop
+    working); the owner of an active account is mailed, at most once a day, how to log in or
+    reset the password; a deactivated account gets nothing. A username that another account
+    holds, in any letter case, raises DomainError on ``username``. Creating or renewing the
+    account is audited. Mails leave through the outbox after commit. Returns the created or
+    renewed account, or None.
+    """
+    if actor is not None and actor.is_authenticated:
+        raise DomainError("signed_in", _("You already have an account and are signed in."))
+    _require_language(language)
+    email = User.objects.normalize_email(email)
+    with transaction.atomic():
+        existing = User.objects.select_for_update().filter(email__iexact=email).first()
+        if existing is not None and not _awaiting_confirmation(existing):
+            # Hash anyway, so the time the answer takes does not tell that the address is known.
+            make_password(password)
+            if existing.is_active:
+                _mail_existing_account(existing)
+            return None
+        _require_free_username(username, owner=existing)
+        user = existing or User(email=email, is_active=False)
+        details = (username, full_name, language)
+        # The same details again (a double click) keep the password hash, and so the link.
+        unchanged = existing is not None and (
+            (user.username, user.full_name, user.language) == details
+            and user.check_password(password)
+        )
+        if not unchanged:
+            user.username, user.full_name, user.language = details
+            user.set_password(password)
+            try:
+                with transaction.atomic():
+                    user.save()
+            except IntegrityError:
+                # Another sign-up took the address or the username since the checks above.
+                if User.objects.filter(email__iexact=email).exists():
+                    return None
+                raise _username_taken() from None
+            audit.record(
+                user,
+                SIGNED_UP,
+                actor=user,
+                note="" if existing is None else "Details replaced by a new sign-up.",
+                data={"language": language},
+            )
+        _mail_confirmation(user)
+    return user
+
+
+def user_resend_confirmation(*, actor, email):
+    """Mail a fresh confirmation link for ``email``'s account if it awaits confirmation.
+
+    Anyone may ask, and the answer is always the same: the owner of an active account is told
+    (at most once a day) how to log in instead; other addresses get nothing. Nothing but the
+    outbox is written, so a repeat only sends another link. Returns the account mailed a link,
+    or None.
+    """
+    with transaction.atomic():
+        user = User.objects.select_for_update().filter(email__iexact=email).first()
+        if user is None:
+            return None
+        if user.is_active:
+            _mail_existing_account(user)
+            return None
+        if not _awaiting_confirmation(user):
+            return None
+        _mail_confirmation(user)
+    return user
+
+
+def user_confirm_email(*, actor, token):
+    """Activate the account a confirmation ``token`` names; return ``(user, activated_now)``.
+
+    Starting state: inactive and awaiting confirmation. An expired, altered or superseded token
+    raises DomainError (codes ``link_expired`` and ``link_invalid``), as does one for an account
+    that was deactivated after it was confirmed. Following a link again once the account is
+    active changes nothing and returns ``activated_now`` False, so a double click is harmless.
+    The activation is audited; signing the user in is the caller's part.
+    """
+    user_id, fingerprint = signup.read_token(token)
+    with transaction.atomic():
+        user = User.objects.select_for_update().filter(pk=user_id).first()
+        if user is None:
+            raise DomainError("link_invalid", signup.LINK_INVALID)
+        if user.is_active:
+            return user, False
+        if not _awaiting_confirmation(user) or not signup.matches(user, fingerprint):
+            raise DomainError("link_invalid", signup.LINK_INVALID)
+        user.is_active = True
+        user.save(update_fields=["is_active"])
+        audit.record(
+            user,
+            EMAIL_CONFIRMED,
+            actor=user,
+            source_state="inactive",
+            target_state="active",
+            data={"email": user.email},
+        )
+    return user, True
+
+
+def _require_language(language):
+    if language not in dict(settings.LANGUAGES):
+        raise DomainError(
+            "unknown_language", _("This language is not available."), field="language"
+        )
+
+
+def _require_free_username(username, *, owner):
+    taken = User.objects.filter(username__iexact=username)
+    if owner is not None:
+        taken = taken.exclude(pk=owner.pk)
+    if taken.exists():
+        raise _username_taken()
+
+
+def _username_taken():
+    return DomainError(
+        "username_taken", _("This username is taken. Choose another one."), field="username"
+    )
+
+
+def _awaiting_confirmation(user):
+    # Only an account opened by sign-up and never confirmed may be activated by a link: an
+    # account that an administrator deactivated, or created inactive, stays closed.
+    if user.is_active:
+        return False
+    actions = set(
+        audit.history(user)
+        .filter(action__in=(SIGNED_UP, EMAIL_CONFIRMED))
+        .values_list("action", flat=True)
+    )
+    return actions == {SIGNED_UP}
+
+
+def _mail_confirmation(user):
+    token = signup.make_token(user)
+    path = reverse("signup_confirm", kwargs={"token": token})
+    notice = Notice(
+        event=CONFIRM_EMAIL_EVENT,
+        recipients=(user,),
+        context={
+            "username": user.get_username(),
+            "confirm_url": f"{settings.SITE_URL}{path}",
+            "valid_days": signup.VALID_DAYS,
+        },
+        channels=(OutboxMessage.Channel.EMAIL,),
+        include_inactive=True,
+    )
+    # The key becomes the mail's Message-ID, which mail servers log: a digest, not the token.
+    digest = hashlib.sha256(token.encode()).hexdigest()[:32]
+    enqueue([notice], key=f"signup-confirm:{user.pk}:{digest}")
+
+
+def _mail_existing_account(user):
+    notice = Notice(
+        event=EXISTING_ACCOUNT_EVENT,
+        recipients=(user,),
+        context={
+            "username": user.get_username(),
+            "login_url": f"{settings.SITE_URL}{reverse('login')}",
+            "reset_url": f"{settings.SITE_URL}{reverse('password_reset')}",
+        },
+        channels=(OutboxMessage.Channel.EMAIL,),
+    )
+    # One such mail a day at most, however often someone signs up with the address.
+    enqueue([notice], key=f"signup-existing:{user.pk}:{timezone.localdate().isoformat()}")

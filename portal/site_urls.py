@@ -40,4 +40,8 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
+    path("accounts/signup/", views.signup, name="signup"),
+    path("accounts/signup/sent/", views.signup_sent, name="signup_sent"),
+    path("accounts/signup/resend/", views.signup_resend, name="signup_resend"),
+    path("accounts/signup/confirm/<str:token>/", views.signup_confirm, name="signup_confirm"),
 ]

@@ -1,17 +1,29 @@
-"""Views of the site shell: home page, language switch and health report."""
+"""Views of the site shell: home page, language switch, sign-up and health report."""
 
 import logging
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import login
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
 from portal import health as health_checks
-from portal.services import user_set_language
+from portal import signup as signup_links
+from portal.forms import ResendConfirmationForm, SignUpForm
+from portal.services import (
+    user_confirm_email,
+    user_resend_confirmation,
+    user_set_language,
+    user_sign_up,
+)
 from workflows.errors import DomainError
 
 log = logging.getLogger(__name__)
@@ -47,3 +59,58 @@ def health(request):
                 result.pop("error")
     status = 200 if all(result["ok"] for result in report.values()) else 503
     return JsonResponse(report, status=status)
+
+
+@sensitive_post_parameters("password1", "password2")
+@never_cache
+def signup(request):
+    """Open an account; every valid form leads to the same "check your mailbox" page."""
+    if request.user.is_authenticated:
+        return redirect("home")
+    form = SignUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user_sign_up(actor=request.user, **form.account_details())
+        except DomainError as error:
+            form.add_error(error.field, error.message)
+        else:
+            return redirect("signup_sent")
+    return render(request, "registration/signup_form.html", {"form": form})
+
+
+def signup_sent(request):
+    return render(request, "registration/signup_sent.html", {"valid_days": signup_links.VALID_DAYS})
+
+
+@never_cache
+def signup_resend(request):
+    form = ResendConfirmationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user_resend_confirmation(actor=request.user, email=form.cleaned_data["email"])
+        return redirect("signup_sent")
+    return render(request, "registration/signup_resend.html", {"form": form})
+
+
+@never_cache
+def signup_confirm(request, token):
+    """Follow the mailed link: the first time it opens the account and signs its owner in."""
+    try:
+        user, activated_now = user_confirm_email(actor=request.user, token=token)
+    except DomainError as error:
+        context = {"message": error.message, "form": ResendConfirmationForm()}
+        return render(request, "registration/signup_confirm_failed.html", context, status=400)
+    next_page = reverse("providers:register")
+    if activated_now:
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(
+            request,
+            _(
+                "Your email address is confirmed and you are signed in. "
+                "Now register your organisation."
+            ),
+        )
+        return redirect(next_page)
+    messages.info(request, _("Your email address is already confirmed."))
+    if request.user.pk == user.pk:
+        return redirect(next_page)
+    return redirect(f"{reverse('login')}?{urlencode({'next': next_page})}")

@@ -13,6 +13,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from portal.demo import DemoLogin
 from portal.models import Etrap, ServiceType, TargetGroup, Velayat
 from providers.models import DocumentType, Provider, ProviderState
 from providers.services import (
@@ -205,3 +206,15 @@ def demo_pdf(text):
         xref,
     )
     return body
+
+
+def build(demo):
+    """The ``load_demo`` builder: both organisations, with their admins' logins printed."""
+    build_demo_providers(demo.stdout)
+    for spec in ORGANISATIONS:
+        demo.logins.append(
+            DemoLogin(spec["username"], spec["password"], "NGO admin", spec["email"])
+        )
+
+
+BUILDERS = [build]

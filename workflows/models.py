@@ -11,6 +11,12 @@ class AppendOnlyQuerySet(models.QuerySet):
     def update(self, **kwargs):
         raise PermissionError("Audit entries cannot be changed.")
 
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise PermissionError("Audit entries cannot be changed.")
+
+    def update_or_create(self, defaults=None, create_defaults=None, **kwargs):
+        raise PermissionError("Audit entries cannot be changed.")
+
     def delete(self):
         raise PermissionError("Audit entries cannot be deleted.")
 

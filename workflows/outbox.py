@@ -16,13 +16,17 @@ CHANNELS = (OutboxMessage.Channel.EMAIL, OutboxMessage.Channel.IN_APP)
 @dataclass(frozen=True)
 class Notice:
     """What to tell whom: ``event`` names the templates ``notifications/<event>/subject.txt``
-    and ``body.txt``; ``context`` must be JSON-serialisable."""
+    and ``body.txt``; ``context`` must be JSON-serialisable.
+
+    Inactive recipients are left out, unless ``include_inactive`` is set: only for the mail
+    that lets a new account confirm its address, whose owner cannot be active yet."""
 
     event: str
     recipients: tuple
     context: dict = field(default_factory=dict)
     url: str = ""
     channels: tuple = CHANNELS
+    include_inactive: bool = False
 
 
 def enqueue(notices, *, key):
@@ -41,7 +45,7 @@ def enqueue(notices, *, key):
             url=notice.url,
         )
         for notice in notices or ()
-        for recipient in _unique(notice.recipients)
+        for recipient in _unique(notice.recipients, include_inactive=notice.include_inactive)
         for channel in notice.channels
     ]
     if not rows:
@@ -52,14 +56,24 @@ def enqueue(notices, *, key):
 
 
 def publish_keys(keys):
-    ids = OutboxMessage.objects.filter(key__in=keys, delivered_at__isnull=True).values_list(
-        "pk", flat=True
-    )
+    """Publish the rows written under ``keys`` that nobody has published yet.
+
+    A key written again (a repeated sweep) finds its row already published or delivered and
+    publishes nothing more.
+    """
+    ids = OutboxMessage.objects.filter(
+        key__in=keys, published_at__isnull=True, delivered_at__isnull=True
+    ).values_list("pk", flat=True)
     publish(list(ids))
 
 
 def publish(ids):
-    """Hand undelivered messages to the broker; a broker that is down leaves them for the relay."""
+    """Hand messages to the broker and return the ids it took.
+
+    A broker that is down fails the first message fast (the broker socket timeouts in the
+    settings), and the rest are not tried: they stay unpublished for the relay task, so a web
+    request never waits on the broker for long.
+    """
     from workflows.tasks import deliver_message
 
     published = []
@@ -75,9 +89,11 @@ def publish(ids):
     return published
 
 
-def _unique(recipients):
+def _unique(recipients, *, include_inactive=False):
     seen = set()
     for recipient in recipients:
-        if recipient is not None and recipient.pk not in seen and recipient.is_active:
+        if recipient is None or recipient.pk in seen:
+            continue
+        if recipient.is_active or include_inactive:
             seen.add(recipient.pk)
             yield recipient

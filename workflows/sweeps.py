@@ -27,6 +27,8 @@ _registry = {}
 
 
 def register(name, *, due, apply, batch_size=200):
+    """Add (or replace) the sweep ``name``: ``due(now)`` returns a queryset of rows to handle,
+    ``apply(row, now)`` handles one locked row through the app's services."""
     _registry[name] = Sweep(name=name, due=due, apply=apply, batch_size=batch_size)
 
 
@@ -35,18 +37,38 @@ def registered():
 
 
 def run_all(now=None):
-    """Run every registered sweep once; return how many rows each one handled."""
+    """Run every registered sweep once; return how many rows each one handled.
+
+    One broken sweep is logged and does not keep the others from running.
+    """
     now = now or timezone.now()
-    return {name: run(sweep, now) for name, sweep in sorted(_registry.items())}
+    handled = {}
+    for name, sweep in sorted(_registry.items()):
+        try:
+            handled[name] = run(sweep, now)
+        except Exception:
+            log.exception("Sweep %s failed", name)
+            handled[name] = 0
+    return handled
 
 
 def run(sweep, now):
+    """Apply ``sweep`` to at most ``batch_size`` due rows, one transaction per row.
+
+    Each row is locked and checked to be still due inside its transaction; a row another sweep
+    holds is skipped, and a row that stopped being due (handled meanwhile) is left alone.
+    """
     handled = 0
     ids = list(sweep.due(now).values_list("pk", flat=True)[: sweep.batch_size])
     for pk in ids:
         try:
             with transaction.atomic():
-                row = sweep.due(now).select_for_update(skip_locked=True).filter(pk=pk).first()
+                row = (
+                    sweep.due(now)
+                    .select_for_update(skip_locked=True, of=("self",))
+                    .filter(pk=pk)
+                    .first()
+                )
                 if row is None:
                     continue
                 sweep.apply(row, now)

@@ -2,9 +2,9 @@
 
 import logging
 from datetime import timedelta
-from smtplib import SMTPException
 
 from celery import shared_task
+from django.db import InterfaceError, OperationalError
 from django.db.models import Q
 from django.utils import timezone
 
@@ -15,28 +15,40 @@ log = logging.getLogger(__name__)
 
 RELAY_BATCH = 500
 REPUBLISH_AFTER = timedelta(minutes=10)
+# A message that failed this often (a missing template, a rejected address) is left for an
+# administrator to look at instead of being republished for ever.
+MAX_ATTEMPTS = 12
+# Network, SMTP (an OSError) and database connection errors pass; anything else will not.
+TRANSIENT_ERRORS = (OSError, OperationalError, InterfaceError)
 
 
 @shared_task(
     name="workflows.deliver_message",
     acks_late=True,
     reject_on_worker_lost=True,
-    autoretry_for=(SMTPException, ConnectionError, TimeoutError),
+    autoretry_for=TRANSIENT_ERRORS,
     retry_backoff=True,
+    retry_backoff_max=600,
     max_retries=8,
 )
 def deliver_message(message_id):
-    """Deliver one outbox message. Safe to run twice: a delivered message is not sent again."""
+    """Deliver one outbox message. Safe to run twice: a delivered message is not sent again.
+
+    Transient errors are retried with backoff; every failure is counted on the row, and the
+    relay republishes a message still undelivered later until it reaches MAX_ATTEMPTS.
+    """
     return delivery.deliver(message_id)
 
 
 @shared_task(name="workflows.relay_outbox")
 def relay_outbox():
-    """Publish outbox messages that were never published, or published long ago and still
-    undelivered (a lost broker message). Safe to repeat: delivery is idempotent."""
+    """Publish outbox messages that were never published (the broker was down at commit), or
+    published long ago and still undelivered (a lost broker message or a failed delivery),
+    leaving out those that failed MAX_ATTEMPTS times. Safe to repeat: delivery is idempotent.
+    """
     stale = timezone.now() - REPUBLISH_AFTER
     ids = list(
-        OutboxMessage.objects.filter(delivered_at__isnull=True)
+        OutboxMessage.objects.filter(delivered_at__isnull=True, attempts__lt=MAX_ATTEMPTS)
         .filter(Q(published_at__isnull=True) | Q(published_at__lt=stale))
         .order_by("id")
         .values_list("pk", flat=True)[:RELAY_BATCH]

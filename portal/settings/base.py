@@ -145,6 +145,10 @@ STORAGES = {
     },
 }
 UPLOAD_MAX_BYTES = env.int("PORTAL_UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
+# Calendar days between an approved award and its becoming final; an evaluation may set its own.
+TENDERS_STANDSTILL_DAYS = env.int("TENDERS_STANDSTILL_DAYS", default=10)
+# How far (in %) spending may exceed a budget line before a grant report must explain why.
+GRANTS_OVERSPEND_TOLERANCE_PERCENT = env.int("GRANTS_OVERSPEND_TOLERANCE_PERCENT", default=10)
 FILE_UPLOAD_PERMISSIONS = 0o640
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default=f"filemail:///{VAR_DIR / 'mail'}")

@@ -130,11 +130,9 @@ def test_rundev_serves_delivers_mail_through_its_worker_and_stops_every_process(
         )
         assert urllib.parse.urlparse(url).path == "/accounts/password/reset/sent/"
 
-        wait_for(
-            lambda: mail_dir.is_dir() and any(mail_dir.iterdir()), 60, "the mail file", log_path
-        )
-        [mail_file] = mail_dir.iterdir()
-        assert "To: evaluator1@example.org" in mail_file.read_text()
+        wait_for(lambda: reset_mails(mail_dir), 60, "the password-reset mail", log_path)
+        [mail_file] = reset_mails(mail_dir)
+        assert "/accounts/password/reset/" in mail_file.read_text()
         assert re.search(r"Task workflows\.deliver_message\[.+\] succeeded", log_path.read_text())
 
         started = descendants(rundev.pid)
@@ -145,6 +143,14 @@ def test_rundev_serves_delivers_mail_through_its_worker_and_stops_every_process(
     assert code == 0, log_path.read_text()[-3000:]
     assert "Stopped the web server and the worker." in log_path.read_text()
     wait_for(lambda: not alive(started), 10, "the children to be gone")
+
+
+def reset_mails(mail_dir):
+    """Mail files addressed to the account whose password reset the test asked for (the demo
+    data's own notifications land in the same folder)."""
+    if not mail_dir.is_dir():
+        return []
+    return [m for m in mail_dir.iterdir() if "To: evaluator1@example.org" in m.read_text()]
 
 
 def can_get(browser, path):

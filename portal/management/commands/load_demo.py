@@ -26,7 +26,7 @@ class Command(BaseCommand):
                 "Demo accounts have published passwords; refusing to load them while "
                 "DJANGO_DEBUG is off. Use --force only on a throw-away installation."
             )
-        demo = DemoData()
+        demo = DemoData(stdout=self.stdout)
         with transaction.atomic():
             for build in builders():
                 build(demo)

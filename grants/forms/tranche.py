@@ -1,0 +1,15 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from grants.forms.agreement import DateInput
+from grants.models import TrancheState
+from grants.services.tranche import MAX_REFERENCE_LENGTH
+
+
+class TrancheStateForm(forms.Form):
+    seen_state = forms.ChoiceField(choices=TrancheState.choices, widget=forms.HiddenInput)
+
+
+class PaymentForm(TrancheStateForm):
+    paid_on = forms.DateField(label=_("Payment date"), widget=DateInput)
+    reference = forms.CharField(label=_("Payment reference"), max_length=MAX_REFERENCE_LENGTH)

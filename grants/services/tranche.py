@@ -1,0 +1,122 @@
+"""Tranches: released by their condition, approved and paid by a grant officer.
+
+Nothing is paid ahead of its condition: a tranche becomes eligible only inside the service that
+meets that condition (signing, or accepting its report), only an eligible tranche can be
+approved and only an approved one marked paid. Payments are on hold while the agreement is
+suspended. After termination, tranches earned before it (eligible or approved) can still be
+approved and paid.
+"""
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from grants import permissions
+from grants.models import AgreementState
+from grants.services.common import (
+    officers_notice,
+    parties_notice,
+    today,
+    tranche_context,
+    tranche_url,
+)
+from workflows import runner
+from workflows.errors import DomainError
+
+MAX_REFERENCE_LENGTH = 100
+
+
+def release_tranches(tranches, *, actor, now):
+    """Make every scheduled tranche in ``tranches`` eligible, in the caller's transaction, and
+    tell the grant officers that it waits for approval. A tranche already released stays as
+    it is."""
+    for tranche in tranches:
+        runner.apply(
+            tranche,
+            "make_eligible",
+            actor=actor,
+            notify=lambda row, entry: [
+                officers_notice(
+                    "grants.tranche_eligible", row.agreement, tranche_context(row), tranche_url(row)
+                )
+            ],
+            eligible_at=now,
+        )
+
+
+def tranche_approve(*, actor, tranche, seen_state=None, note=""):
+    """Approve an eligible tranche for payment; grant officers only, not while the agreement is
+    suspended. Tells both parties after commit. A repeat is a no-op."""
+    return runner.apply(
+        tranche,
+        "approve",
+        actor=actor,
+        seen_state=seen_state,
+        note=(note or "").strip(),
+        permission=permissions.can_manage_tranche,
+        check=_not_on_hold,
+        notify=_notify("grants.tranche_approved"),
+        approved_at=timezone.now(),
+        approved_by=actor,
+    )
+
+
+def tranche_record_payment(*, actor, tranche, paid_on, reference, seen_state=None):
+    """Record that an approved tranche was paid on ``paid_on`` with the bank's ``reference``.
+
+    Grant officers only, not while the agreement is suspended. The payment date cannot be in
+    the future nor before the approval; the reference is required. Tells both parties after
+    commit. A repeat is a no-op.
+    """
+    reference = (reference or "").strip()
+
+    def check(row):
+        _not_on_hold(row)
+        if paid_on is None:
+            raise DomainError("paid_on_required", _("Give the payment date."), field="paid_on")
+        if paid_on > today():
+            raise DomainError(
+                "paid_on_future", _("The payment date cannot be in the future."), field="paid_on"
+            )
+        if row.approved_at and paid_on < timezone.localdate(row.approved_at):
+            raise DomainError(
+                "paid_on_early",
+                _("The payment date cannot be before the tranche was approved."),
+                field="paid_on",
+            )
+        if not reference:
+            raise DomainError(
+                "reference_required", _("Give the payment reference."), field="reference"
+            )
+        if len(reference) > MAX_REFERENCE_LENGTH:
+            raise DomainError(
+                "reference_too_long",
+                _("The payment reference has at most %(max)s characters.")
+                % {"max": MAX_REFERENCE_LENGTH},
+                field="reference",
+            )
+
+    return runner.apply(
+        tranche,
+        "record_payment",
+        actor=actor,
+        seen_state=seen_state,
+        permission=permissions.can_manage_tranche,
+        check=check,
+        notify=_notify("grants.tranche_paid"),
+        data={"paid_on": paid_on.isoformat() if paid_on else None, "reference": reference},
+        paid_on=paid_on,
+        reference=reference,
+        recorded_by=actor,
+    )
+
+
+def _not_on_hold(row):
+    if row.agreement.state == AgreementState.SUSPENDED:
+        raise DomainError("on_hold", _("Payments are on hold while the agreement is suspended."))
+
+
+def _notify(event):
+    def notify(row, entry):
+        return [parties_notice(event, row.agreement, tranche_context(row), tranche_url(row))]
+
+    return notify

@@ -1,0 +1,42 @@
+"""Read-only admin pages: the audit log, the outbox and notifications are evidence, not forms."""
+
+from django.contrib import admin
+
+from workflows.models import AuditEntry, Notification, OutboxMessage
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Staff may look; nobody adds, changes or deletes through the admin."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "object_repr", "action", "source_state", "target_state", "actor"]
+    list_filter = ["content_type", "action"]
+    search_fields = ["object_repr", "object_id", "note", "actor__email"]
+    date_hierarchy = "created_at"
+    list_select_related = ["actor", "content_type"]
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "event", "recipient", "channel", "published_at", "delivered_at"]
+    list_filter = ["channel", "event"]
+    search_fields = ["key", "recipient__email"]
+    list_select_related = ["recipient"]
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "recipient", "title", "read_at"]
+    search_fields = ["title", "recipient__email"]
+    list_select_related = ["recipient"]
