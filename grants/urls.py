@@ -1,6 +1,6 @@
 from django.urls import path
 
-from grants.views import agreements, draft, reports, tranches
+from grants.views import agreements, dashboard, draft, reports, tranches
 
 app_name = "grants"
 
@@ -43,4 +43,21 @@ urlpatterns = [
     path("tranches/", tranches.tranche_list, name="tranches"),
     path("tranches/<int:pk>/approve/", tranches.tranche_approval, name="tranche_approve"),
     path("tranches/<int:pk>/payment/", tranches.tranche_payment, name="tranche_pay"),
+]
+
+urlpatterns += [
+    path("dashboard/", dashboard.dashboard, name="dashboard"),
+    path("dashboard/export.xlsx", dashboard.dashboard_xlsx, name="dashboard_xlsx"),
+    path("dashboard/export/<slug:table>.csv", dashboard.dashboard_csv, name="dashboard_csv"),
+    path("dashboard/<int:pk>/", dashboard.dashboard_grant, name="dashboard_grant"),
+    path(
+        "dashboard/<int:pk>/export.xlsx",
+        dashboard.dashboard_grant_xlsx,
+        name="dashboard_grant_xlsx",
+    ),
+    path(
+        "dashboard/<int:pk>/export/<slug:table>.csv",
+        dashboard.dashboard_grant_csv,
+        name="dashboard_grant_csv",
+    ),
 ]

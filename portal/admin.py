@@ -32,7 +32,7 @@ class UserAdmin(DjangoUserAdmin):
     ordering = ("username",)
     fieldsets = (
         (None, {"fields": ("username", "password")}),
-        (_("Personal details"), {"fields": ("full_name", "email", "language")}),
+        (_("Personal details"), {"fields": ("full_name", "email", "language", "email_frequency")}),
         (_("Roles"), {"fields": ("groups",)}),
         (
             _("Access"),

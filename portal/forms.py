@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from portal.models import User
 from workflows.models import OutboxMessage
 from workflows.outbox import Notice, enqueue
+from workflows.preferences import EmailFrequency
 
 PASSWORD_RESET_EVENT = "accounts.password_reset"
 
@@ -113,4 +114,16 @@ class ResendConfirmationForm(forms.Form):
         label=_("Email address"),
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+
+class EmailFrequencyForm(forms.Form):
+    email_frequency = forms.ChoiceField(
+        label=_("How should emails about your work in the portal reach you?"),
+        choices=EmailFrequency.choices,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "In-app notifications always arrive at once. Emails that let you log in, such as "
+            "password reset links, are always sent at once."
+        ),
     )

@@ -15,6 +15,7 @@ from workflows import audit
 from workflows.errors import DomainError, forbidden
 from workflows.models import OutboxMessage
 from workflows.outbox import Notice, enqueue
+from workflows.preferences import EmailFrequency
 
 SIGNED_UP = "signed_up"
 EMAIL_CONFIRMED = "email_confirmed"
@@ -34,6 +35,27 @@ def user_set_language(*, actor, user, language):
     if user.language != language:
         user.language = language
         user.save(update_fields=["language"])
+    return user
+
+
+def user_set_email_frequency(*, actor, user, frequency):
+    """Save how ``user`` wants email notifications: each as it happens, or one daily digest
+    (a code of ``workflows.preferences.EmailFrequency``).
+
+    Only the user may change it; an unknown code raises DomainError. Saving the choice the user
+    already has writes nothing, so a repeat is safe. Emails already held for a digest go out
+    with the next digest, or one by one once the user is back to immediate emails; in-app
+    notifications are never held. Returns the user.
+    """
+    if actor is None or not actor.is_authenticated or actor.pk != user.pk:
+        raise forbidden()
+    if frequency not in EmailFrequency.values:
+        raise DomainError(
+            "unknown_frequency", _("Choose one of the options."), field="email_frequency"
+        )
+    if user.email_frequency != frequency:
+        user.email_frequency = frequency
+        user.save(update_fields=["email_frequency"])
     return user
 
 

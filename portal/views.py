@@ -1,13 +1,16 @@
-"""Views of the site shell: home page, language switch, sign-up and health report."""
+"""Views of the site shell: home pages, language switch, notification settings, sign-up and
+health report."""
 
 import logging
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
@@ -16,11 +19,13 @@ from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
 from portal import health as health_checks
+from portal import homes
 from portal import signup as signup_links
-from portal.forms import ResendConfirmationForm, SignUpForm
+from portal.forms import EmailFrequencyForm, ResendConfirmationForm, SignUpForm
 from portal.services import (
     user_confirm_email,
     user_resend_confirmation,
+    user_set_email_frequency,
     user_set_language,
     user_sign_up,
 )
@@ -30,7 +35,33 @@ log = logging.getLogger(__name__)
 
 
 def home(request):
-    return render(request, "portal/home.html")
+    """The public page for visitors; a signed-in user's own home, one section per role held."""
+    if not request.user.is_authenticated:
+        return render(request, "portal/home.html")
+    sections = homes.sections_for(request.user, now=timezone.now())
+    return render(request, "portal/home_user.html", {"sections": sections})
+
+
+@login_required
+def notification_settings(request):
+    """Choose between each email as it happens and one daily summary email."""
+    form = EmailFrequencyForm(
+        request.POST or None, initial={"email_frequency": request.user.email_frequency}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            user_set_email_frequency(
+                actor=request.user,
+                user=request.user,
+                frequency=form.cleaned_data["email_frequency"],
+            )
+        except DomainError as error:
+            form.add_error(error.field, error.message)
+        else:
+            messages.success(request, _("Your notification settings are saved."))
+            return redirect("notification_settings")
+    context = {"form": form, "digest_hour": settings.WORKFLOWS_DIGEST_HOUR}
+    return render(request, "portal/notification_settings.html", context)
 
 
 @require_POST

@@ -24,16 +24,19 @@ class ReadOnlyMixin:
 class CriterionInline(ReadOnlyMixin, admin.TabularInline):
     model = TenderCriterion
     fields = ("position", "title_tk", "title_ru", "weight", "max_points")
+    readonly_fields = fields
 
 
 class DocumentInline(ReadOnlyMixin, admin.TabularInline):
     model = TenderDocument
     fields = ("title", "original_name", "size", "uploaded_at", "withdrawn_at")
+    readonly_fields = fields
 
 
 class AmendmentInline(ReadOnlyMixin, admin.TabularInline):
     model = Amendment
     fields = ("number", "reason", "made_by", "made_at")
+    readonly_fields = fields
 
 
 @admin.register(Tender)

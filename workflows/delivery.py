@@ -9,6 +9,7 @@ from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from workflows import preferences
 from workflows.models import Notification, OutboxMessage
 
 log = logging.getLogger(__name__)
@@ -16,6 +17,9 @@ log = logging.getLogger(__name__)
 
 def deliver(message_id):
     """Deliver the message if it is not delivered yet; return True when this call delivered it.
+
+    An email held for its recipient's daily digest (``preferences.is_held``) is left undelivered
+    and False returned: ``workflows.digest`` sends it.
 
     The row is locked while it is delivered, so two workers given the same message deliver it
     once: the second finds it delivered and returns False. A repeat is safe. A failure rolls
@@ -39,6 +43,9 @@ def _deliver(message_id):
             .first()
         )
         if message is None:
+            return False
+        if preferences.is_held(message):
+            # The recipient's daily digest sends it and marks it delivered.
             return False
         message.attempts += 1
         subject, body = render(message)

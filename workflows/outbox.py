@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
+from workflows import preferences
 from workflows.models import OutboxMessage
 
 log = logging.getLogger(__name__)
@@ -59,11 +60,16 @@ def publish_keys(keys):
     """Publish the rows written under ``keys`` that nobody has published yet.
 
     A key written again (a repeated sweep) finds its row already published or delivered and
-    publishes nothing more.
+    publishes nothing more. Emails held for a daily digest are not published: the digest sends
+    them.
     """
-    ids = OutboxMessage.objects.filter(
-        key__in=keys, published_at__isnull=True, delivered_at__isnull=True
-    ).values_list("pk", flat=True)
+    ids = (
+        OutboxMessage.objects.filter(
+            key__in=keys, published_at__isnull=True, delivered_at__isnull=True
+        )
+        .exclude(preferences.held())
+        .values_list("pk", flat=True)
+    )
     publish(list(ids))
 
 

@@ -8,7 +8,7 @@ from django.db import InterfaceError, OperationalError
 from django.db.models import Q
 from django.utils import timezone
 
-from workflows import delivery, outbox, sweeps
+from workflows import delivery, digest, outbox, preferences, sweeps
 from workflows.models import OutboxMessage
 
 log = logging.getLogger(__name__)
@@ -44,12 +44,15 @@ def deliver_message(message_id):
 def relay_outbox():
     """Publish outbox messages that were never published (the broker was down at commit), or
     published long ago and still undelivered (a lost broker message or a failed delivery),
-    leaving out those that failed MAX_ATTEMPTS times. Safe to repeat: delivery is idempotent.
+    leaving out those that failed MAX_ATTEMPTS times and emails held for a daily digest (a user
+    who goes back to immediate emails gets the held ones from here). Safe to repeat: delivery is
+    idempotent.
     """
     stale = timezone.now() - REPUBLISH_AFTER
     ids = list(
         OutboxMessage.objects.filter(delivered_at__isnull=True, attempts__lt=MAX_ATTEMPTS)
         .filter(Q(published_at__isnull=True) | Q(published_at__lt=stale))
+        .exclude(preferences.held())
         .order_by("id")
         .values_list("pk", flat=True)[:RELAY_BATCH]
     )
@@ -60,3 +63,12 @@ def relay_outbox():
 def run_sweeps():
     """Apply every registered deadline sweep once. Safe to run twice or concurrently."""
     return sweeps.run_all()
+
+
+@shared_task(name="workflows.send_daily_digests")
+def send_daily_digests():
+    """Send each user who chose the daily digest one email with their held messages, and mark
+    those messages delivered in the same transaction. Safe to run twice: a second run the same
+    day finds nothing left to send (see ``workflows.digest``).
+    """
+    return digest.send_daily_digests(max_attempts=MAX_ATTEMPTS)

@@ -6,6 +6,8 @@ from django.db import models
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from workflows.preferences import EmailFrequency
+
 
 class Role(models.TextChoices):
     PROCUREMENT_OFFICER = "procurement_officer", _("Procurement officer")
@@ -20,6 +22,13 @@ class User(AbstractUser):
     full_name = models.CharField(_("full name"), max_length=200, blank=True)
     language = models.CharField(
         _("language"), max_length=8, choices=settings.LANGUAGES, default="tk"
+    )
+    email_frequency = models.CharField(
+        _("email notifications"),
+        max_length=16,
+        choices=EmailFrequency.choices,
+        default=EmailFrequency.IMMEDIATE,
+        help_text=_("In-app notifications always arrive at once."),
     )
 
     class Meta:

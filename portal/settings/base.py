@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 from portal.settings.checks import refuse_insecure_production
@@ -189,9 +190,15 @@ CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# The hour (portal time zone) of the daily digest for users who chose one email a day.
+WORKFLOWS_DIGEST_HOUR = 8
 CELERY_BEAT_SCHEDULE = {
     "run-deadline-sweeps": {"task": "workflows.run_sweeps", "schedule": timedelta(minutes=1)},
     "relay-outbox": {"task": "workflows.relay_outbox", "schedule": timedelta(seconds=30)},
+    "send-daily-digests": {
+        "task": "workflows.send_daily_digests",
+        "schedule": crontab(hour=WORKFLOWS_DIGEST_HOUR, minute=0),
+    },
 }
 
 CACHES = {

@@ -120,8 +120,7 @@ class ScreeningForm(forms.Form):
                 choices=YES_NO,
                 widget=forms.RadioSelect,
                 initial="yes" if decided else "no",
-                help_text=_("Portal's finding: %(finding)s")
-                % {"finding": line.finding},
+                help_text=_("Portal's finding: %(finding)s") % {"finding": line.finding},
             )
             self.fields[f"reason_{line.pk}"] = forms.CharField(
                 label=_("Reason (required to override the portal's finding)"),
@@ -220,6 +219,4 @@ class SeenEvaluationForm(forms.Form):
 
 
 class StartScoringForm(SeenEvaluationForm):
-    deadline = AshgabatDateTimeField(
-        label=_("Evaluation deadline"), required=False
-    )
+    deadline = AshgabatDateTimeField(label=_("Evaluation deadline"), required=False)

@@ -112,9 +112,7 @@ class AwardLine(models.Model):
 
     class Meta:
         ordering = [models.F("rank").asc(nulls_last=True), "bid_id"]
-        constraints = [
-            models.UniqueConstraint(fields=["decision", "bid"], name="one_line_per_bid")
-        ]
+        constraints = [models.UniqueConstraint(fields=["decision", "bid"], name="one_line_per_bid")]
         verbose_name = _("award line")
         verbose_name_plural = _("award lines")
 

@@ -83,9 +83,11 @@ class Evaluation(ConcurrentTransitionMixin, models.Model):
         return f"{self.tender.reference} / evaluation"
 
     @transition(field=state, source=State.SCREENING, target=State.SCORING)
-    def start_scoring(self, now):
+    def start_scoring(self, now, deadline=None):
         self.scoring_started_at = now
         self.reminded_days = None
+        if deadline is not None:
+            self.deadline = deadline
 
     @transition(field=state, source=State.SCORING, target=State.COMPLETED)
     def complete(self, now):
@@ -286,9 +288,7 @@ class Score(models.Model):
     sheet = models.ForeignKey(ScoreSheet, on_delete=models.CASCADE, related_name="scores")
     bid = models.ForeignKey(Bid, on_delete=models.PROTECT, related_name="+")
     criterion = models.ForeignKey(TenderCriterion, on_delete=models.PROTECT, related_name="+")
-    points = models.DecimalField(
-        _("points"), max_digits=4, decimal_places=1, null=True, blank=True
-    )
+    points = models.DecimalField(_("points"), max_digits=4, decimal_places=1, null=True, blank=True)
     justification = models.TextField(_("justification"), blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 

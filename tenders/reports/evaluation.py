@@ -172,9 +172,7 @@ def _scores(sheet, data):
 
 
 def _declarations(sheet, data):
-    _header(
-        sheet, [_("Member"), _("Role"), _("Declaration"), _("Details"), _("Declared on")]
-    )
+    _header(sheet, [_("Member"), _("Role"), _("Declaration"), _("Details"), _("Declared on")])
     for declaration in data["declarations"]:
         member = declaration.member
         sheet.append(

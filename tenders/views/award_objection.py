@@ -68,9 +68,7 @@ def _own_means(bid, line):
     )
     if result is None:
         return []
-    return [
-        (criterion, result.means.get(criterion.pk)) for criterion in bid.tender.criteria.all()
-    ]
+    return [(criterion, result.means.get(criterion.pk)) for criterion in bid.tender.criteria.all()]
 
 
 @login_required

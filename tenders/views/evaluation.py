@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -170,5 +171,5 @@ def screening_view(request, pk, bid_pk):
 
 def _back(user, evaluation):
     if rules.runs_tender(user, evaluation.tender):
-        return redirect("tenders:evaluation_manage", tender_pk=evaluation.tender_id).url
-    return redirect("tenders:evaluation_home", pk=evaluation.pk).url
+        return reverse("tenders:evaluation_manage", args=[evaluation.tender_id])
+    return reverse("tenders:evaluation_home", args=[evaluation.pk])

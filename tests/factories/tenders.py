@@ -448,3 +448,68 @@ def completed_evaluation(tender=None, points=None, **kwargs):
     )
     evaluation = evaluation_complete(actor=chair, evaluation=evaluation)
     return evaluation, chair, evaluators, bids
+
+
+class AwardDecisionFactory(factory.django.DjangoModelFactory):
+    """A proposed award of a completed evaluation, with no lines; traits give the other
+    states: ``returned``, ``approved`` (standstill ending in 10 days), ``final``,
+    ``set_aside``."""
+
+    class Meta:
+        model = "tenders.AwardDecision"
+
+    class Params:
+        proposed = factory.Trait(state="proposed")
+        returned = factory.Trait(
+            state="returned",
+            decided_at=factory.LazyFunction(timezone.now),
+            return_reason="Check the amounts.",
+        )
+        approved = factory.Trait(
+            state="approved",
+            decided_at=factory.LazyFunction(timezone.now),
+            standstill_ends_at=factory.LazyFunction(lambda: days_from_now(10)),
+        )
+        final = factory.Trait(
+            state="final",
+            decided_at=factory.LazyFunction(lambda: days_from_now(-11)),
+            standstill_ends_at=factory.LazyFunction(lambda: days_from_now(-1)),
+            finalised_at=factory.LazyFunction(timezone.now),
+        )
+        set_aside = factory.Trait(state="set_aside", set_aside_reason="Objection upheld.")
+
+    evaluation = factory.SubFactory(EvaluationFactory, completed=True)
+    tender = factory.LazyAttribute(lambda decision: decision.evaluation.tender)
+    proposed_by = factory.LazyAttribute(lambda decision: decision.tender.created_by)
+    state = "proposed"
+
+
+class ObjectionFactory(factory.django.DjangoModelFactory):
+    """A pending objection of a bid on an approved decision; traits ``dismissed``, ``upheld``
+    and ``lapsed``."""
+
+    class Meta:
+        model = "tenders.Objection"
+
+    class Params:
+        pending = factory.Trait(state="pending")
+        dismissed = factory.Trait(
+            state="dismissed",
+            resolution="The scores stand.",
+            resolved_at=factory.LazyFunction(timezone.now),
+        )
+        upheld = factory.Trait(
+            state="upheld",
+            resolution="The panel misread the proposal.",
+            remedy="reevaluate",
+            resolved_at=factory.LazyFunction(timezone.now),
+        )
+        lapsed = factory.Trait(state="lapsed", resolved_at=factory.LazyFunction(timezone.now))
+
+    decision = factory.SubFactory(AwardDecisionFactory, approved=True)
+    bid = factory.LazyAttribute(
+        lambda objection: BidFactory(tender=objection.decision.tender, submitted=True)
+    )
+    lodged_by = factory.LazyAttribute(lambda objection: _admin_of(objection.bid.provider))
+    reasons = "The staffing score ignored our certified trainers."
+    state = "pending"

@@ -158,7 +158,9 @@ def test_the_approver_approves_and_the_standstill_starts(
     told = {message.recipient_id: message for message in outcome}
     assert told[admin_of(winner.provider).pk].context["proposed"] is True
     assert told[admin_of(loser.provider).pk].context["proposed"] is False
-    assert told[admin_of(winner.provider).pk].url == reverse("tenders:bid_outcome", args=[winner.pk])
+    assert told[admin_of(winner.provider).pk].url == reverse(
+        "tenders:bid_outcome", args=[winner.pk]
+    )
     assert decision.tender.created_by.pk in recipients("tenders.award_approved")
 
 

@@ -135,9 +135,9 @@ def test_a_dismissed_objection_lets_the_award_become_final(scene):
         actor=scene["officer"], objection=objection, reason="The trainers' courses ended late."
     )
     assert dismissed.state == Objection.State.DISMISSED
-    assert objection_dismiss(actor=scene["officer"], objection=dismissed, reason="x").resolution == (
-        "The trainers' courses ended late."
-    )
+    assert objection_dismiss(
+        actor=scene["officer"], objection=dismissed, reason="x"
+    ).resolution == ("The trainers' courses ended late.")
     entry = history(objection).get(action="dismiss")
     assert (entry.actor, entry.note) == (scene["officer"], "The trainers' courses ended late.")
     notice = OutboxMessage.objects.get(event="tenders.objection_resolved", channel="email")

@@ -345,3 +345,19 @@ def test_the_tender_notice_tells_a_viewer_why_they_cannot_bid(client, tender):
     notice = _login(client, viewer).get(reverse("tenders:detail", args=[tender.pk]))
     assert reverse("tenders:bid_start", args=[tender.pk]) not in notice.content.decode()
     assert "administrators and editors" in notice.content.decode()
+
+
+def test_every_page_of_a_draft_opens_for_its_editor(client, bid):
+    client = _login(client, member_of(bid.provider, MemberRole.EDITOR))
+    for name in ("bid_detail", "bid_proposal", "bid_staff", "bid_budget", "bid_documents"):
+        response = client.get(reverse(f"tenders:{name}", args=[bid.pk]))
+        assert response.status_code == 200, name
+    assert client.get(reverse("tenders:bid_submit", args=[bid.pk])).status_code == 200
+
+
+def test_the_edit_pages_of_a_submitted_bid_send_back_to_the_bid(client, bid):
+    submitted = bid_submit(actor=admin_of(bid.provider), bid=bid)
+    client = _login(client, admin_of(bid.provider))
+    response = client.get(reverse("tenders:bid_budget", args=[submitted.pk]), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("tenders:bid_detail", args=[submitted.pk])
+    assert "Withdraw it first" in response.content.decode()

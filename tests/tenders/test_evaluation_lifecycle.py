@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from tenders.models import Evaluation, ModerationNote, ScoreSheet, Tender
+from tenders.models import Evaluation, ModerationNote, ScoreSheet, Screening, Tender
 from tenders.services.evaluation import (
     declaration_make,
     evaluation_complete,
@@ -22,6 +22,7 @@ from tests.factories.providers import admin_of
 from tests.factories.tenders import (
     PanelMemberFactory,
     TenderFactory,
+    completed_evaluation,
     evaluation_of,
     score_all,
     scoring_evaluation,
@@ -101,8 +102,6 @@ def test_a_recused_evaluator_does_not_count_towards_the_minimum():
 def test_scoring_waits_for_every_screening():
     tender = TenderFactory(closed=True)
     evaluation, *_rest = evaluation_of(tender)
-    from tenders.models import Screening
-
     Screening.objects.filter(evaluation=evaluation).update(eligible=None)
     with pytest.raises(DomainError) as refused:
         evaluation_start_scoring(actor=evaluation.created_by, evaluation=evaluation)
@@ -266,8 +265,6 @@ def test_a_tender_with_no_eligible_bid_ends_unsuccessful_and_everyone_is_told():
 
 def test_a_tender_with_no_bid_above_the_minimum_ends_unsuccessful():
     tender = TenderFactory(closed=True, min_technical_score=Decimal("80"))
-    from tests.factories.tenders import completed_evaluation
-
     evaluation, *_rest = completed_evaluation(tender, points=[7, 6])
     ended = evaluation_end_unsuccessful(actor=evaluation.created_by, evaluation=evaluation)
     assert ended.end_reason == "none_above_minimum"
@@ -276,8 +273,6 @@ def test_a_tender_with_no_bid_above_the_minimum_ends_unsuccessful():
 
 
 def test_a_tender_that_can_still_be_awarded_does_not_end_unsuccessful():
-    from tests.factories.tenders import completed_evaluation
-
     evaluation, *_rest = completed_evaluation()
     with pytest.raises(DomainError) as refused:
         evaluation_end_unsuccessful(actor=evaluation.created_by, evaluation=evaluation)

@@ -11,6 +11,7 @@ from tenders.services.evaluation import (
     declaration_make,
     evaluation_create,
     panel_member_add,
+    screening_decide,
 )
 from tests.factories.portal import UserFactory
 from tests.factories.tenders import (
@@ -225,9 +226,7 @@ def test_a_conflict_needs_its_details(evaluation, member):
     assert not Declaration.objects.exists()
 
 
-def test_a_repeated_declaration_changes_nothing_and_a_different_one_is_refused(
-    evaluation, member
-):
+def test_a_repeated_declaration_changes_nothing_and_a_different_one_is_refused(evaluation, member):
     first = declaration_make(actor=member.user, evaluation=evaluation, has_conflict=False)
     assert declaration_make(actor=member.user, evaluation=evaluation, has_conflict=False) == first
     with pytest.raises(DomainError) as refused:
@@ -262,8 +261,6 @@ def test_an_evaluator_sees_no_bid_before_declaring_and_sees_it_after(
     client, evaluation, member, tender
 ):
     bid = tender.bids.filter(state="submitted").first()
-    from tenders.services.evaluation import screening_decide
-
     for screening in evaluation.screenings.all():
         screening_decide(
             actor=tender.created_by,
@@ -295,8 +292,9 @@ def test_a_recused_member_never_sees_the_bids(client, evaluation, tender):
     member = PanelMemberFactory(evaluation=evaluation, conflicted=True)
     bid = tender.bids.filter(state="submitted").first()
     client.force_login(member.user)
-    assert client.get(
-        reverse("tenders:evaluation_bid", args=[evaluation.pk, bid.pk])
-    ).status_code == 404
+    assert (
+        client.get(reverse("tenders:evaluation_bid", args=[evaluation.pk, bid.pk])).status_code
+        == 404
+    )
     page = client.get(reverse("tenders:evaluation_home", args=[evaluation.pk]))
     assert "recused" in page.content.decode()

@@ -10,7 +10,7 @@ from django.utils import timezone
 from providers.services.verification import provider_suspend, provider_verify
 from tenders.models import Evaluation, ScreeningLine
 from tenders.services.evaluation import evaluation_create, screening_decide
-from tenders.services.evaluation.screening import verified_state_at
+from tenders.services.evaluation.screening import prefill_screenings, verified_state_at
 from tests.factories.portal import UserFactory
 from tests.factories.providers import ProviderFactory, StaffMemberFactory
 from tests.factories.tenders import (
@@ -166,8 +166,6 @@ def test_the_cleared_chair_may_screen_and_an_evaluator_may_not(scene):
 def test_screening_is_closed_once_scoring_starts():
     evaluation = EvaluationFactory(scoring=True)
     bid = BidFactory(tender=evaluation.tender, submitted=True)
-    from tenders.services.evaluation.screening import prefill_screenings
-
     prefill_screenings(evaluation)
     with pytest.raises(DomainError) as refused:
         _decide(evaluation.created_by, evaluation, bid)

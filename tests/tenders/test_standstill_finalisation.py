@@ -5,13 +5,27 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from grants.models import GrantAgreement
 from tenders.models import AwardDecision, AwardLine, Tender
-from tenders.services.award import AWARD_FINALISED, award_approve, award_finalise, award_propose
+from tenders.services.award import (
+    AWARD_FINALISED,
+    award_approve,
+    award_finalise,
+    award_propose,
+    decisions_due_for_finalisation,
+)
 from tests.factories.portal import UserFactory
 from tests.factories.providers import admin_of
-from tests.factories.tenders import BidFactory, TenderFactory, completed_evaluation, set_budget
+from tests.factories.tenders import (
+    AwardDecisionFactory,
+    BidFactory,
+    ObjectionFactory,
+    TenderFactory,
+    completed_evaluation,
+    set_budget,
+)
 from tests.tenders.tender_support import recipients
 from workflows import events, sweeps
 from workflows.audit import history
@@ -47,12 +61,25 @@ def _sweep(decision, after=timedelta(seconds=1)):
     return sweeps.run(sweeps.registered()[SWEEP], decision.standstill_ends_at + after)
 
 
+def test_due_are_approved_decisions_past_their_standstill_with_no_pending_objection():
+    later = timezone.now() + timedelta(days=11)
+    free = AwardDecisionFactory(approved=True)
+    held = AwardDecisionFactory(approved=True)
+    ObjectionFactory(decision=held)
+    resolved = AwardDecisionFactory(approved=True)
+    ObjectionFactory(decision=resolved, dismissed=True)
+    for state in ("proposed", "returned", "final", "set_aside"):
+        AwardDecisionFactory(**{state: True})
+    assert set(decisions_due_for_finalisation(later)) == {free, resolved}
+    assert not decisions_due_for_finalisation(timezone.now()).exists()
+
+
 def test_nothing_becomes_final_before_the_standstill_ends(emitted):
     decision, *_rest = _approved()
     assert _sweep(decision, after=-timedelta(seconds=1)) == 0
-    assert award_finalise(decision=decision, now=decision.standstill_ends_at - timedelta(1)).state == (
-        AwardDecision.State.APPROVED
-    )
+    assert award_finalise(
+        decision=decision, now=decision.standstill_ends_at - timedelta(1)
+    ).state == (AwardDecision.State.APPROVED)
     assert emitted == []
 
 

@@ -71,7 +71,10 @@ def award_propose(*, actor, evaluation):
             },
         )
         notice = Notice(
-            "tenders.award_proposed", approvers(), decision_context(decision), decision_url(decision)
+            "tenders.award_proposed",
+            approvers(),
+            decision_context(decision),
+            decision_url(decision),
         )
         outbox.enqueue([notice], key=f"award-proposed:{decision.pk}")
     return decision

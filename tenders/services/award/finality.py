@@ -52,7 +52,9 @@ def award_finalise(*, decision, now=None):
         row = runner.apply(row, "finalise", actor=None, notify=_final_notices, now=now)
         lines = list(row.lines.select_related("bid__provider", "bid__tender"))
         for line in lines:
-            line.outcome = AwardLine.Outcome.AWARDED if line.proposed else AwardLine.Outcome.NOT_AWARDED
+            line.outcome = (
+                AwardLine.Outcome.AWARDED if line.proposed else AwardLine.Outcome.NOT_AWARDED
+            )
             line.save(update_fields=["outcome"])
         runner.apply(row.tender, "mark_awarded", actor=None, note="standstill period ended")
         for line in lines:

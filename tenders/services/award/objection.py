@@ -159,9 +159,10 @@ def objection_uphold(*, actor, objection, reason, remedy, excluded_bid=None, see
     def check(row):
         if row.decision.state != AwardDecision.State.APPROVED:
             raise DomainError("not_live", _("The award decision is no longer in force."))
-        if remedy == Objection.Remedy.EXCLUDE and not row.decision.lines.filter(
-            bid=excluded_bid, proposed=True
-        ).exists():
+        if (
+            remedy == Objection.Remedy.EXCLUDE
+            and not row.decision.lines.filter(bid=excluded_bid, proposed=True).exists()
+        ):
             raise DomainError(
                 "excluded_bid", _("Choose one of the proposed bids."), field="excluded_bid"
             )

@@ -27,9 +27,7 @@ def required_text(value, *, code, message, field=None):
 
 
 def reason_required(value, field="reason"):
-    return required_text(
-        value, code="reason_required", message=_("Give the reason."), field=field
-    )
+    return required_text(value, code="reason_required", message=_("Give the reason."), field=field)
 
 
 def with_totals(bids):

@@ -71,10 +71,8 @@ def evaluation_start_scoring(*, actor, evaluation, deadline=None, seen_state=Non
             check=check,
             notify=_scoring_notices,
             now=now,
+            deadline=deadline,
         )
-        if deadline is not None and row.deadline != deadline:
-            row.deadline = deadline
-            row.save(update_fields=["deadline"])
         for member in active_members(row, PanelMember.Role.EVALUATOR):
             ScoreSheet.objects.get_or_create(evaluation=row, member=member)
     return row
@@ -247,7 +245,9 @@ def _scoring_notices(row, entry):
 
 def _completed_notices(row, entry):
     people = (row.tender.created_by, *(member.user for member in active_members(row)))
-    return [Notice("tenders.evaluation_completed", people, evaluation_context(row), report_url(row))]
+    return [
+        Notice("tenders.evaluation_completed", people, evaluation_context(row), report_url(row))
+    ]
 
 
 def _reopened_notices(row, entry):
@@ -262,4 +262,3 @@ def _unsuccessful_notices(evaluation, tender):
         people += bid_editors(bid.provider_id)
     context = {**notice_context(tender), "reason_code": evaluation.end_reason}
     return [Notice("tenders.evaluation_unsuccessful", tuple(people), context, public_url(tender))]
-

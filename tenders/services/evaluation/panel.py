@@ -37,11 +37,11 @@ def evaluation_create(*, actor, tender, deadline, **settings):
     """
     with transaction.atomic():
         row = locked(Tender, tender.pk)
+        if not rules.runs_tender(actor, row):
+            raise forbidden()
         existing = Evaluation.objects.filter(tender=row).first()
         if existing is not None:
             return existing
-        if not rules.runs_tender(actor, row):
-            raise forbidden()
         if row.state != Tender.State.CLOSED or row.closed_at is None:
             raise not_allowed(row.get_state_display())
         if not submitted_bids(row).exists():
@@ -195,7 +195,9 @@ def _check_candidate(actor, evaluation, user, role):
         raise DomainError("role_invalid", _("Choose chair or evaluator."), field="role")
     if not rules.may_sit_on_panel(user):
         raise DomainError(
-            "not_evaluator", _("Only users holding the evaluator role sit on a panel."), field="user"
+            "not_evaluator",
+            _("Only users holding the evaluator role sit on a panel."),
+            field="user",
         )
     if user.pk == evaluation.tender.created_by_id or user.pk == actor.pk:
         raise DomainError(

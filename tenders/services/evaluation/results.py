@@ -48,7 +48,9 @@ def evaluation_results(evaluation):
 def divergences(evaluation, results=None):
     """Every flagged ``(bid_id, criterion_id)``, in ranking then criterion order."""
     results = evaluation_results(evaluation) if results is None else results
-    return [(result.bid_id, criterion_id) for result in results for criterion_id in result.divergent]
+    return [
+        (result.bid_id, criterion_id) for result in results for criterion_id in result.divergent
+    ]
 
 
 def moderated(evaluation):

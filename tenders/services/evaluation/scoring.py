@@ -98,9 +98,10 @@ def clean_points(points, criterion, field):
 def sheet_submit(*, actor, sheet, seen_state=None):
     """Submit the actor's own complete sheet (draft -> submitted); it is then locked.
 
-    Every eligible bid needs points and a written justification on every criterion. Writes the
-    audit entry; when this is the last sheet missing, tells the chair that all are in. A
-    repeat is a no-op.
+    Every eligible bid needs points and a written justification on every criterion. A sheet is
+    still accepted after the evaluation deadline (the officer has been told it is late).
+    Writes the audit entry; when this is the last sheet missing, tells the chair that all are
+    in. A repeat is a no-op.
     """
 
     def check(row):

@@ -167,10 +167,3 @@ def _apply_decisions(lines, decisions):
             line.passed, line.reason = passed, reason
             changed.append(line)
     return changed
-
-
-def ineligibility_reasons(screening):
-    """The lines that failed: ``(label, reason)`` in the reader's language."""
-    return [
-        (line.label, line.reason or line.finding) for line in screening.lines.all() if not line.passed
-    ]
