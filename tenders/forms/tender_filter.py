@@ -10,6 +10,7 @@ ALL_STATES = "all"
 STATE_CHOICES = [
     (Tender.State.PUBLISHED, _("Open for bids")),
     (Tender.State.CLOSED, _("Closed, being evaluated")),
+    (Tender.State.AWARDED, _("Awarded")),
     (Tender.State.UNSUCCESSFUL, _("Unsuccessful")),
     (Tender.State.CANCELLED, _("Cancelled")),
     (ALL_STATES, _("All")),

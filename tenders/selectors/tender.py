@@ -12,6 +12,7 @@ from tenders.models import Bid, Clarification, Tender, TenderDocument
 PUBLIC_STATES = (
     Tender.State.PUBLISHED,
     Tender.State.CLOSED,
+    Tender.State.AWARDED,
     Tender.State.UNSUCCESSFUL,
     Tender.State.CANCELLED,
 )

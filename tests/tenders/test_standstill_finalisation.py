@@ -164,3 +164,14 @@ def test_the_public_award_notice_appears_only_once_the_award_is_final(client):
     assert loser.provider.name not in text
     decision.refresh_from_db()
     assert str(decision.finalised_at.year) in text
+
+
+def test_an_awarded_tender_stays_public_and_links_to_its_award_notice(client):
+    decision, (winner, _loser), *_rest = _approved(points=[9, 7])
+    _sweep(decision)
+    notice_url = reverse("tenders:award_notice", args=[decision.tender_id])
+    page = client.get(reverse("tenders:detail", args=[decision.tender_id]))
+    assert page.status_code == 200
+    assert notice_url in page.content.decode()
+    listed = client.get(reverse("tenders:list"), {"state": Tender.State.AWARDED})
+    assert decision.tender.reference in listed.content.decode()
