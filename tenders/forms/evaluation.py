@@ -20,7 +20,7 @@ class EvaluationForm(forms.Form):
         label=_("Minimum number of evaluators"), min_value=MIN_EVALUATORS, max_value=20
     )
     divergence_percent = forms.IntegerField(
-        label=_("Divergence threshold (% of a criterion's maximum points)"),
+        label=_("Divergence threshold (percentage of a criterion's maximum points)"),
         min_value=5,
         max_value=100,
         help_text=_(
