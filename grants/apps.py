@@ -10,8 +10,10 @@ class GrantsConfig(AppConfig):
 
     def ready(self):
         from grants import grant_sweeps
+        from grants.dashboard import jobs as dashboard_jobs
         from grants.services.award import on_award_finalised
         from workflows import events
 
         grant_sweeps.register()
+        dashboard_jobs.register()
         events.subscribe(AWARD_FINALISED, on_award_finalised)

@@ -5,17 +5,7 @@ from django.contrib import admin
 from django.db import models
 
 from providers.models import Invitation, Membership, Provider, ProviderDocument, StaffMember
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+from workflows.admin import ReadOnlyAdmin
 
 
 class MembershipInline(admin.TabularInline):

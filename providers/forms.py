@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from portal.documents.fields import DocumentField
 from portal.models import Etrap, ServiceType, TargetGroup, Velayat
 from providers.models import DocumentType, MemberRole, Provider, ProviderState, StaffMember
+from providers.services.registration import DETAIL_FIELDS, RELATED_FIELDS
 
 
 class SeenStateForm(forms.Form):
@@ -26,22 +27,8 @@ class ProviderForm(forms.ModelForm):
 
     class Meta:
         model = Provider
-        fields = [
-            "name_tk",
-            "name_ru",
-            "name_en",
-            "legal_form",
-            "registration_number",
-            "registration_date",
-            "address",
-            "velayat",
-            "etrap",
-            "phone",
-            "email",
-            "website",
-            "target_groups",
-            "service_types",
-        ]
+        # Exactly what the registration and update services take.
+        fields = [*DETAIL_FIELDS, *RELATED_FIELDS]
         widgets = {
             "registration_date": DateInput,
             "target_groups": forms.CheckboxSelectMultiple,

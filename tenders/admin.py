@@ -8,17 +8,7 @@ changes nothing behind their backs.
 from django.contrib import admin
 
 from tenders.models import Amendment, Clarification, Tender, TenderCriterion, TenderDocument
-
-
-class ReadOnlyMixin:
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+from workflows.admin import ReadOnlyMixin
 
 
 class CriterionInline(ReadOnlyMixin, admin.TabularInline):

@@ -3,8 +3,10 @@
 ``build_demo_tenders(stdout)`` writes and publishes, through the normal services and as the
 demo procurement officer, the tenders for services to people with chronic illnesses, people
 with disabilities and elderly people living alone in Ashgabat, plus a family support tender
-open for about three weeks that a newly registered organisation can bid on. Running it again
-changes nothing that is already there.
+open for about three weeks that a newly registered organisation can bid on. The ``load_demo``
+builder goes further where it can (see ``tenders.demo_evaluation``): the three pilot tenders
+become this year's history, bid on, evaluated and awarded. Running it again changes nothing
+that is already there.
 """
 
 import datetime
@@ -18,6 +20,7 @@ from portal.demo import STAFF_ACCOUNTS, DemoData
 from portal.models import Etrap, Role, ServiceType, TargetGroup, User, Velayat
 from providers.demo import demo_pdf
 from providers.models import DocumentType
+from tenders import demo_evaluation
 from tenders.localtime import ASHGABAT
 from tenders.models import Tender
 from tenders.services.tender import tender_create, tender_publish
@@ -187,13 +190,13 @@ TENDERS = [
 REQUIRED_DOCUMENTS = {"family-crisis-support": CARE_DOCUMENTS[:2] + [DocumentType.BANK_DETAILS]}
 
 
-def build_demo_tenders(stdout):
-    """Publish the four demo tenders as the demo procurement officer; a repeat publishes only
-    what is missing."""
+def build_demo_tenders(stdout, specs=TENDERS):
+    """Publish the demo tenders (``specs``, by default all four) as the demo procurement
+    officer; a repeat publishes only what is missing."""
     officer = _officer()
-    for spec in TENDERS:
+    for spec in specs:
         with transaction.atomic():
-            tender = _build(officer, spec)
+            tender = publish_demo_tender(officer, spec)
         stdout.write(f"Tender {tender.reference} {tender.title_en}: {tender.get_state_display()}\n")
 
 
@@ -209,12 +212,26 @@ def _officer():
     )
 
 
-def _build(officer, spec):
-    tender = Tender.objects.filter(created_by=officer, title_en=spec["title_en"]).first()
+def find_demo_tender(spec):
+    """The demo tender written from ``spec``, or None."""
+    return Tender.objects.filter(
+        created_by__username=OFFICER_USERNAME, title_en=spec["title_en"]
+    ).first()
+
+
+def publish_demo_tender(officer, spec, *, submission_days=None, grant_start=None):
+    """Write and publish the tender of ``spec`` unless it exists; return it. The deadline is
+    ``submission_days`` (default: the spec's) from today, the grant starts on ``grant_start``
+    (default: 45 days after the deadline)."""
+    tender = find_demo_tender(spec)
     if tender is None:
         tender = tender_create(
             actor=officer,
-            values=_values(spec),
+            values=_values(
+                spec,
+                submission_days or spec["submission_days"],
+                grant_start,
+            ),
             criteria=[
                 {
                     "title_tk": tk,
@@ -233,10 +250,10 @@ def _build(officer, spec):
     return tender
 
 
-def _values(spec):
+def _values(spec, submission_days, grant_start):
     today = timezone.localtime(timezone.now(), ASHGABAT).date()
-    submission_day = today + datetime.timedelta(days=spec["submission_days"])
-    grant_start = submission_day + datetime.timedelta(days=45)
+    submission_day = today + datetime.timedelta(days=submission_days)
+    grant_start = grant_start or submission_day + datetime.timedelta(days=45)
     velayat = Velayat.objects.get(code="TM-S")
     return {
         **{key: spec[key] for key in ("title_tk", "title_ru", "title_en")},
@@ -271,8 +288,17 @@ def _terms(spec):
 
 
 def build(demo):
-    """The ``load_demo`` builder."""
-    build_demo_tenders(demo.stdout)
+    """The ``load_demo`` builder: the pilot tenders as this year's history when the clock can
+    be moved (``tenders.demo_evaluation``), else published today; the open tender today."""
+    seeds, open_specs = TENDERS[:3], TENDERS[3:]
+    if demo_evaluation.history_available():
+        demo_evaluation.build_seed_history(
+            demo, seeds, officer=_officer(), find=find_demo_tender, publish=publish_demo_tender
+        )
+    else:
+        demo.stdout.write(demo_evaluation.NO_HISTORY + "\n")
+        open_specs = TENDERS
+    build_demo_tenders(demo.stdout, open_specs)
 
 
 BUILDERS = [build]

@@ -2,11 +2,12 @@
 
 from django.contrib import admin
 
-from workflows.models import AuditEntry, Notification, OutboxMessage
+from workflows.models import AuditEntry, FileJob, Notification, OutboxMessage
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Staff may look; nobody adds, changes or deletes through the admin."""
+class ReadOnlyMixin:
+    """Staff may look; nobody adds, changes or deletes through the admin, since changes go through
+    the services that check and audit them. For admin pages and inlines alike."""
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -16,6 +17,10 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    pass
 
 
 @admin.register(AuditEntry)
@@ -40,3 +45,13 @@ class NotificationAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "recipient", "title", "read_at"]
     search_fields = ["title", "recipient__email"]
     list_select_related = ["recipient"]
+
+
+@admin.register(FileJob)
+class FileJobAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "kind", "owner", "state", "progress", "finished_at"]
+    list_filter = ["state", "kind"]
+    search_fields = ["owner__email", "error"]
+    list_select_related = ["owner"]
+    # Files are served only through the permission-checked download view.
+    exclude = ["file", "fingerprint"]

@@ -1,9 +1,12 @@
-"""The audit log, the notification outbox and in-app notifications."""
+"""The audit log, the notification outbox, in-app notifications and background file jobs."""
+
+import uuid
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
@@ -113,3 +116,66 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.title
+
+
+def file_job_storage_name(instance, filename):
+    # A random name that says nothing about the owner or the content; the download view gives
+    # the file its readable name.
+    return f"file-jobs/{uuid.uuid4().hex}"
+
+
+class FileJob(models.Model):
+    """A file produced in the background for its owner by a registered producer (``kind``)."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Waiting to start")
+        RUNNING = "running", _("Being prepared")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    UNFINISHED = (State.QUEUED, State.RUNNING)
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="file_jobs"
+    )
+    kind = models.CharField(_("kind"), max_length=100)
+    parameters = models.JSONField(_("parameters"), default=dict, blank=True)
+    # The kind and parameters in one comparable value: one unfinished job per owner and request.
+    fingerprint = models.CharField(max_length=64)
+    language = models.CharField(_("language"), max_length=8)
+    state = models.CharField(
+        _("state"), max_length=16, choices=State.choices, default=State.QUEUED, db_index=True
+    )
+    progress = models.PositiveSmallIntegerField(_("progress"), default=0)
+    file = models.FileField(_("file"), upload_to=file_job_storage_name, max_length=255, blank=True)
+    file_name = models.CharField(_("file name"), max_length=255, blank=True)
+    mime = models.CharField(_("file type"), max_length=100, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner", "fingerprint"],
+                condition=models.Q(state__in=["queued", "running"]),
+                name="workflows_filejob_one_unfinished",
+            )
+        ]
+        verbose_name = _("file job")
+        verbose_name_plural = _("file jobs")
+
+    def __str__(self):
+        return f"{self.kind} #{self.pk}"
+
+    def get_absolute_url(self):
+        return reverse("workflows:file_job", args=[self.pk])
+
+    @property
+    def finished(self):
+        return self.state not in self.UNFINISHED

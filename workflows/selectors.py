@@ -1,6 +1,6 @@
-"""Reading a user's notifications."""
+"""Reading a user's notifications and file jobs."""
 
-from workflows.models import Notification
+from workflows.models import FileJob, Notification
 
 
 def notifications_for(user):
@@ -10,3 +10,8 @@ def notifications_for(user):
 
 def unread_count(user):
     return notifications_for(user).filter(read_at__isnull=True).count()
+
+
+def file_jobs_for(user):
+    """The user's own file jobs, newest first; anybody else's are not there."""
+    return FileJob.objects.filter(owner=user)

@@ -8,7 +8,7 @@ from django.db import InterfaceError, OperationalError
 from django.db.models import Q
 from django.utils import timezone
 
-from workflows import delivery, digest, outbox, preferences, sweeps
+from workflows import delivery, digest, jobs, outbox, preferences, sweeps
 from workflows.models import OutboxMessage
 
 log = logging.getLogger(__name__)
@@ -72,3 +72,28 @@ def send_daily_digests():
     day finds nothing left to send (see ``workflows.digest``).
     """
     return digest.send_daily_digests(max_attempts=MAX_ATTEMPTS)
+
+
+@shared_task(
+    name="workflows.run_file_job",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=jobs.TRANSIENT_ERRORS,
+    retry_backoff=True,
+    retry_backoff_max=60,
+    max_retries=3,
+)
+def run_file_job(job_id):
+    """Produce the file of one file job (see ``workflows.jobs.file_job_run``) and return its
+    state. Safe to run twice: a finished job is left as it is. Only a lost database connection is
+    retried; a producer error fails the job once and for all.
+    """
+    job = jobs.file_job_run(job_id=job_id)
+    return job.state if job is not None else None
+
+
+@shared_task(name="workflows.relay_file_jobs")
+def relay_file_jobs():
+    """Publish file jobs the broker never took (it was down at commit) or whose worker was lost.
+    Safe to repeat: running a finished job does nothing."""
+    return len(jobs.relay())

@@ -25,15 +25,9 @@ class Section:
     chart: charts.Chart | None = None
 
 
-@dataclass(frozen=True)
-class Board:
-    filter: DashboardFilter
-    summary: t.Table
-    sections: tuple
-
-    @property
-    def valid(self):
-        return self.filter.is_valid()
+class Tables:
+    """A page of a ``summary`` table and ``sections``: its tables in order, and one by key (for
+    the exports)."""
 
     @property
     def tables(self):
@@ -41,6 +35,17 @@ class Board:
 
     def table(self, key):
         return next((table for table in self.tables if table.key == key), None)
+
+
+@dataclass(frozen=True)
+class Board(Tables):
+    filter: DashboardFilter
+    summary: t.Table
+    sections: tuple
+
+    @property
+    def valid(self):
+        return self.filter.is_valid()
 
 
 def dashboard_board(request, today):
@@ -67,21 +72,42 @@ def dashboard_board(request, today):
 
 
 def summary_table(totals):
+    return figures_table(
+        (
+            (t.text(_("Grants monitored")), t.count(totals["agreements"])),
+            *money_and_reach_rows(
+                budget=totals["budget"],
+                spent=totals["spent"],
+                burn_rate=totals["burn_rate"],
+                reached=totals["reached"],
+                tranches_due=totals["tranches_due"],
+                tranches_paid=totals["tranches_paid"],
+            ),
+            (t.text(_("Reports overdue")), t.count(totals["reports_overdue"])),
+        )
+    )
+
+
+def figures_table(rows):
+    """A page's summary table: one labelled figure per row."""
     return t.Table(
         key="summary",
         title=_("Summary"),
         sheet=_("Summary"),
         columns=(t.label(_("Figure")), t.number(_("Value"))),
-        rows=(
-            (t.text(_("Grants monitored")), t.count(totals["agreements"])),
-            (t.text(_("Budget (TMT)")), t.money(totals["budget"])),
-            (t.text(_("Accepted expenditure (TMT)")), t.money(totals["spent"])),
-            (t.text(_("Burn rate (%)")), t.percent(totals["burn_rate"])),
-            (t.text(_("Service users reached")), t.count(totals["reached"])),
-            (t.text(_("Tranches due, not paid (TMT)")), t.money(totals["tranches_due"])),
-            (t.text(_("Tranches paid (TMT)")), t.money(totals["tranches_paid"])),
-            (t.text(_("Reports overdue")), t.count(totals["reports_overdue"])),
-        ),
+        rows=rows,
+    )
+
+
+def money_and_reach_rows(*, budget, spent, burn_rate, reached, tranches_due, tranches_paid):
+    """The summary rows the whole dashboard and one grant's page share, in the same words."""
+    return (
+        (t.text(_("Budget (TMT)")), t.money(budget)),
+        (t.text(_("Accepted expenditure (TMT)")), t.money(spent)),
+        (t.text(_("Burn rate (%)")), t.percent(burn_rate)),
+        (t.text(_("Service users reached")), t.count(reached)),
+        (t.text(_("Tranches due, not paid (TMT)")), t.money(tranches_due)),
+        (t.text(_("Tranches paid (TMT)")), t.money(tranches_paid)),
     )
 
 

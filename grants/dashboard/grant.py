@@ -11,7 +11,13 @@ from django.utils.translation import gettext_lazy as _
 
 from grants.dashboard import charts, figures
 from grants.dashboard import tables as t
-from grants.dashboard.board import Section
+from grants.dashboard.board import (
+    TARGET,
+    Section,
+    Tables,
+    figures_table,
+    money_and_reach_rows,
+)
 from grants.models import (
     GrantAgreement,
     ReportExpenditure,
@@ -20,21 +26,12 @@ from grants.models import (
     ReportTargetValue,
 )
 
-TARGET = _("Target")
-
 
 @dataclass(frozen=True)
-class GrantPage:
+class GrantPage(Tables):
     agreement: GrantAgreement
     summary: t.Table
     sections: tuple
-
-    @property
-    def tables(self):
-        return (self.summary, *(section.table for section in self.sections))
-
-    def table(self, key):
-        return next((table for table in self.tables if table.key == key), None)
 
 
 def grant_page(user, pk, today):
@@ -90,18 +87,16 @@ def budget_lines(agreement):
 
 
 def _summary(row, deadlines):
-    return t.Table(
-        key="summary",
-        title=_("Summary"),
-        sheet=_("Summary"),
-        columns=(t.label(_("Figure")), t.number(_("Value"))),
-        rows=(
-            (t.text(_("Budget (TMT)")), t.money(row.amount)),
-            (t.text(_("Accepted expenditure (TMT)")), t.money(row.spent)),
-            (t.text(_("Burn rate (%)")), t.percent(row.burn_rate)),
-            (t.text(_("Service users reached")), t.count(row.reached)),
-            (t.text(_("Tranches due, not paid (TMT)")), t.money(row.tranches_due)),
-            (t.text(_("Tranches paid (TMT)")), t.money(row.tranches_paid)),
+    return figures_table(
+        (
+            *money_and_reach_rows(
+                budget=row.amount,
+                spent=row.spent,
+                burn_rate=row.burn_rate,
+                reached=row.reached,
+                tranches_due=row.tranches_due,
+                tranches_paid=row.tranches_paid,
+            ),
             *(
                 (
                     t.text(_("Reports: %(status)s") % {"status": status.label}),
@@ -109,7 +104,7 @@ def _summary(row, deadlines):
                 )
                 for status in figures.Deadline
             ),
-        ),
+        )
     )
 
 

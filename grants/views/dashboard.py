@@ -1,16 +1,20 @@
 """The grant officers' monitoring dashboard: the page across every pilot, a page per grant, and
-their tables as CSV and XLSX. Officer pages: anybody else gets a 404."""
+their tables as CSV and XLSX, written in the background (a file job: the buttons start it and
+lead to its page). Officer pages: anybody else gets a 404."""
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponseBadRequest
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from grants.dashboard.board import COUNTING_RULE, dashboard_board
-from grants.dashboard.exports import csv_response, xlsx_response
 from grants.dashboard.grant import grant_page
+from grants.dashboard.jobs import CSV, DASHBOARD_EXPORT, XLSX, export_parameters, filters_valid
 from grants.views.common import officer_or_404
+from workflows.errors import DomainError
+from workflows.jobs import file_job_start
 
 
 @login_required
@@ -22,27 +26,16 @@ def dashboard(request):
 
 
 @login_required
+@require_POST
 def dashboard_csv(request, table):
-    officer_or_404(request)
-    board = dashboard_board(request, timezone.localdate())
-    if not board.valid:
-        return _invalid_filters()
-    return csv_response(_table(board, table), _filename(f"grants-dashboard-{table}", "csv"))
+    filters = request.GET.urlencode()
+    return _export(request, export_parameters(file_format=CSV, filters=filters, table=table))
 
 
 @login_required
+@require_POST
 def dashboard_xlsx(request):
-    officer_or_404(request)
-    board = dashboard_board(request, timezone.localdate())
-    if not board.valid:
-        return _invalid_filters()
-    about = [*board.filter.chosen(), (_("How figures are counted"), COUNTING_RULE)]
-    return xlsx_response(
-        board.tables,
-        _filename("grants-dashboard", "xlsx"),
-        title=_("Grant monitoring dashboard"),
-        about=about,
-    )
+    return _export(request, export_parameters(file_format=XLSX, filters=request.GET.urlencode()))
 
 
 @login_required
@@ -54,40 +47,27 @@ def dashboard_grant(request, pk):
 
 
 @login_required
+@require_POST
 def dashboard_grant_csv(request, pk, table):
-    officer_or_404(request)
-    page = grant_page(request.user, pk, timezone.localdate())
-    name = _filename(f"{page.agreement.reference}-{table}", "csv")
-    return csv_response(_table(page, table), name)
+    return _export(request, export_parameters(file_format=CSV, table=table, grant=pk))
 
 
 @login_required
+@require_POST
 def dashboard_grant_xlsx(request, pk):
+    return _export(request, export_parameters(file_format=XLSX, grant=pk))
+
+
+def _export(request, parameters):
     officer_or_404(request)
-    page = grant_page(request.user, pk, timezone.localdate())
-    return xlsx_response(
-        page.tables,
-        _filename(page.agreement.reference, "xlsx"),
-        title=_("Grant %(reference)s") % {"reference": page.agreement.reference},
-        about=[(_("How figures are counted"), COUNTING_RULE)],
-    )
-
-
-def _invalid_filters():
-    return HttpResponseBadRequest(
-        _("The filters are not valid: choose them again on the dashboard."),
-        content_type="text/plain; charset=utf-8",
-    )
-
-
-def _table(page, key):
-    table = page.table(key)
-    if table is None:
-        raise Http404
-    return table
-
-
-def _filename(name, extension):
-    # Only letters, digits and dashes: the name goes into a header unquoted by browsers.
-    safe = "".join(char if char.isascii() and char.isalnum() else "-" for char in name)
-    return f"{safe}-{timezone.localdate().isoformat()}.{extension}"
+    if parameters["grant"] is None and not filters_valid(request.user, parameters["filters"]):
+        return HttpResponseBadRequest(
+            _("The filters are not valid: choose them again on the dashboard."),
+            content_type="text/plain; charset=utf-8",
+        )
+    try:
+        job = file_job_start(actor=request.user, kind=DASHBOARD_EXPORT, parameters=parameters)
+    except DomainError:
+        # The only refusal left is a grant the officer does not monitor.
+        raise Http404 from None
+    return redirect(job)

@@ -195,6 +195,7 @@ WORKFLOWS_DIGEST_HOUR = 8
 CELERY_BEAT_SCHEDULE = {
     "run-deadline-sweeps": {"task": "workflows.run_sweeps", "schedule": timedelta(minutes=1)},
     "relay-outbox": {"task": "workflows.relay_outbox", "schedule": timedelta(seconds=30)},
+    "relay-file-jobs": {"task": "workflows.relay_file_jobs", "schedule": timedelta(seconds=30)},
     "send-daily-digests": {
         "task": "workflows.send_daily_digests",
         "schedule": crontab(hour=WORKFLOWS_DIGEST_HOUR, minute=0),

@@ -13,7 +13,9 @@ from portal.settings.base import (
 )
 
 TEST_VAR_DIR = Path(tempfile.mkdtemp(prefix="portal-test-"))
-MEDIA_ROOT = TEST_VAR_DIR / "media"
+# A worker started by the integration tests is pointed at the test run's media folder, so
+# the test reads the files the worker stored.
+MEDIA_ROOT = Path(env.str("PORTAL_TEST_MEDIA_ROOT", default=str(TEST_VAR_DIR / "media")))
 STATIC_ROOT = TEST_VAR_DIR / "static"
 STATIC_ROOT.mkdir()
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

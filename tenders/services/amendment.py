@@ -19,6 +19,7 @@ from tenders.localtime import format_moment
 from tenders.models import Amendment, Bid, Tender
 from tenders.selectors.tender import ACTIVE_BID_STATES, bidder_admins
 from tenders.services.tender import (
+    TEXT_FIELDS,
     attach_documents,
     discard_documents,
     notice_context,
@@ -36,14 +37,6 @@ from workflows import audit, outbox
 from workflows.errors import ConflictError, DomainError, forbidden
 from workflows.outbox import Notice
 
-TEXT_FIELDS = (
-    "title_tk",
-    "title_ru",
-    "title_en",
-    "description_tk",
-    "description_ru",
-    "description_en",
-)
 AMENDABLE_FIELDS = (
     *TEXT_FIELDS,
     "budget_ceiling",

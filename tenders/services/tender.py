@@ -19,14 +19,18 @@ from workflows import audit, runner
 from workflows.errors import DomainError, forbidden
 from workflows.outbox import Notice
 
-# The tender's own fields an officer writes in a draft; relations are handled apart.
-DRAFT_FIELDS = (
+# The title and description in each language.
+TEXT_FIELDS = (
     "title_tk",
     "title_ru",
     "title_en",
     "description_tk",
     "description_ru",
     "description_en",
+)
+# The tender's own fields an officer writes in a draft; relations are handled apart.
+DRAFT_FIELDS = (
+    *TEXT_FIELDS,
     "service_type",
     "velayat",
     "budget_ceiling",

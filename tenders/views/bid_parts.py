@@ -33,21 +33,21 @@ def bid_staff(request, pk):
     form = StaffForm(
         request.POST or None, roster=roster_for(bid), initial={"seen_state": bid.state}
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            bid_staff_assign(
-                actor=request.user,
-                bid=bid,
-                staff_member=data["staff_member"],
-                role_in_project=data["role_in_project"],
-                seen_state=data["seen_state"],
-            )
-        except DomainError as error:
-            report_to_form(form, error)
-        else:
-            messages.success(request, _("The staff member is proposed."))
-            return redirect("tenders:bid_staff", pk=bid.pk)
+    if added := _add(
+        request,
+        bid,
+        form,
+        lambda data: bid_staff_assign(
+            actor=request.user,
+            bid=bid,
+            staff_member=data["staff_member"],
+            role_in_project=data["role_in_project"],
+            seen_state=data["seen_state"],
+        ),
+        _("The staff member is proposed."),
+        "tenders:bid_staff",
+    ):
+        return added
     proposed = bid.staff.select_related("staff_member")
     return render(
         request, "tenders/bids/staff.html", {"bid": bid, "form": form, "proposed": proposed}
@@ -76,22 +76,22 @@ def bid_budget(request, pk):
     if refusal := refuse_unless_editable(request, bid):
         return refusal
     form = BudgetLineForm(request.POST or None, initial={"seen_state": bid.state})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            bid_budget_line_add(
-                actor=request.user,
-                bid=bid,
-                category=data["category"],
-                description=data["description"],
-                amount=data["amount"],
-                seen_state=data["seen_state"],
-            )
-        except DomainError as error:
-            report_to_form(form, error)
-        else:
-            messages.success(request, _("The budget line is added."))
-            return redirect("tenders:bid_budget", pk=bid.pk)
+    if added := _add(
+        request,
+        bid,
+        form,
+        lambda data: bid_budget_line_add(
+            actor=request.user,
+            bid=bid,
+            category=data["category"],
+            description=data["description"],
+            amount=data["amount"],
+            seen_state=data["seen_state"],
+        ),
+        _("The budget line is added."),
+        "tenders:bid_budget",
+    ):
+        return added
     lines = list(bid.budget_lines.all())
     context = {
         "bid": bid,
@@ -126,21 +126,21 @@ def bid_documents(request, pk):
     form = BidDocumentForm(
         request.POST or None, request.FILES or None, initial={"seen_state": bid.state}
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            bid_document_add(
-                actor=request.user,
-                bid=bid,
-                title=data["title"],
-                upload=data["file"],
-                seen_state=data["seen_state"],
-            )
-        except DomainError as error:
-            report_to_form(form, error)
-        else:
-            messages.success(request, _("The document is added."))
-            return redirect("tenders:bid_documents", pk=bid.pk)
+    if added := _add(
+        request,
+        bid,
+        form,
+        lambda data: bid_document_add(
+            actor=request.user,
+            bid=bid,
+            title=data["title"],
+            upload=data["file"],
+            seen_state=data["seen_state"],
+        ),
+        _("The document is added."),
+        "tenders:bid_documents",
+    ):
+        return added
     context = {"bid": bid, "form": form, "documents": bid.documents.all()}
     return render(request, "tenders/bids/documents.html", context)
 
@@ -165,6 +165,20 @@ def bid_document_remove_view(request, pk, document_pk):
 def bid_document_download(request, pk, document_pk):
     # No login redirect: to anyone who may not read the bid, its files simply do not exist.
     return bid_document_for_download(request.user, pk, document_pk).file_response()
+
+
+def _add(request, bid, form, action, success, next_page):
+    """On a valid POST run ``action`` with the form's data and go back to the page; None when the
+    page is to be shown again (not posted, invalid, or refused, with the reason on the form)."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        action(form.cleaned_data)
+    except DomainError as error:
+        report_to_form(form, error)
+        return None
+    messages.success(request, success)
+    return redirect(next_page, pk=bid.pk)
 
 
 def _act(request, bid, action, success, next_page):

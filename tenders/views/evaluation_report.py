@@ -1,17 +1,21 @@
 """The evaluation report: the page, and the same report as a PDF or a spreadsheet.
 
 Read by the tender's officer, the cleared panel and ministry approvers once the evaluation is
-completed; anyone else gets a 404. Files are written in the reader's language.
+completed; anyone else gets a 404. Files are written in the background (a file job) in the
+reader's language; the buttons start the job and lead to its page.
 """
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
-from django.shortcuts import render
-from django.utils.translation import get_language
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
 from tenders.reports.data import report_data
-from tenders.reports.evaluation import PDF, XLSX, generate
+from tenders.reports.evaluation import PDF, XLSX
+from tenders.reports.jobs import EVALUATION_REPORT
 from tenders.selectors import evaluation as selectors
+from workflows.errors import DomainError
+from workflows.jobs import file_job_start
 
 
 @login_required
@@ -21,19 +25,23 @@ def report(request, pk):
 
 
 @login_required
+@require_POST
 def report_pdf(request, pk):
-    return _download(request, pk, PDF)
+    return _start(request, pk, PDF)
 
 
 @login_required
+@require_POST
 def report_xlsx(request, pk):
-    return _download(request, pk, XLSX)
+    return _start(request, pk, XLSX)
 
 
-def _download(request, pk, kind):
+def _start(request, pk, kind):
     evaluation = selectors.report_evaluation(request.user, pk)
-    file = generate(evaluation.pk, kind, (get_language() or "en")[:2])
-    response = HttpResponse(file.content, content_type=file.content_type)
-    response["Content-Disposition"] = f'attachment; filename="{file.filename}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    parameters = {"evaluation": evaluation.pk, "kind": kind}
+    try:
+        job = file_job_start(actor=request.user, kind=EVALUATION_REPORT, parameters=parameters)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("tenders:evaluation_report", pk=evaluation.pk)
+    return redirect(job)

@@ -1,40 +1,16 @@
 """Real races on PostgreSQL: both sides confirming the signed agreement at the same moment."""
 
 import datetime
-import threading
 
 import pytest
-from django.db import connection
 
 from grants.models import AgreementState, GrantAgreement, PilotReport
 from grants.services import agreement_confirm_signature
 from tests.factories.grants import GrantAgreementFactory, grantee_admin, officer
+from tests.races import race
 from workflows.audit import history
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def race(*jobs):
-    """Run each job in its own thread and connection, released together; return the outcomes."""
-    barrier = threading.Barrier(len(jobs))
-    outcomes = [None] * len(jobs)
-
-    def run(index, job):
-        try:
-            barrier.wait(timeout=10)
-            outcomes[index] = job()
-        except Exception as error:  # noqa: BLE001 - the outcome under test
-            outcomes[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, job)) for i, job in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads)
-    return outcomes
 
 
 @pytest.mark.parametrize("round_", range(5))

@@ -341,12 +341,6 @@ class Pilots:
 
 
 @pytest.fixture
-def pilots(db):
-    with on_the_day():
-        yield Pilots()
-
-
-@pytest.fixture
 def monitored(pilots, officer):
     return figures.dashboard_agreements(officer)
 

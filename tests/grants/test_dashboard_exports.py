@@ -6,29 +6,22 @@ import io
 from decimal import Decimal
 
 import openpyxl
-import pytest
 from django.urls import reverse
 from django.utils import translation
+from django.utils.http import urlencode
 
 from grants.dashboard.tables import DATE, MONTH
 from grants.models import PilotReport
 from tests.factories.grants import officer
-from tests.grants.test_dashboard import Pilots, on_the_day
+from tests.workflows.file_jobs import run_and_download, started_job
+from workflows.tasks import run_file_job
 
 DASHBOARD = reverse("grants:dashboard")
 
 
-@pytest.fixture
-def pilots(db):
-    """The fixed pilots of ``test_dashboard``, seen on 20 May 2026."""
-    with on_the_day():
-        yield Pilots()
-
-
-@pytest.fixture
-def officer_client(db, client, officer):
-    client.force_login(officer)
-    return client
+def export(client, url, filters=None):
+    """Start the export at ``url`` (with the dashboard's ``filters``), run its job, download it."""
+    return run_and_download(client, client.post(f"{url}?{urlencode(filters or {})}"))
 
 
 def read_csv(response):
@@ -64,7 +57,7 @@ def as_xlsx(cell):
 
 
 def test_the_grants_csv_holds_the_hand_computed_figures(officer_client, pilots):
-    rows = read_csv(officer_client.get(reverse("grants:dashboard_csv", args=["grants"])))
+    rows = read_csv(export(officer_client, reverse("grants:dashboard_csv", args=["grants"])))
 
     assert rows[0][:8] == [
         "Grant",
@@ -89,7 +82,7 @@ def test_every_csv_equals_its_table_on_the_page(officer_client, pilots):
     board = officer_client.get(DASHBOARD).context["board"]
 
     for table in board.tables:
-        rows = read_csv(officer_client.get(reverse("grants:dashboard_csv", args=[table.key])))
+        rows = read_csv(export(officer_client, reverse("grants:dashboard_csv", args=[table.key])))
         assert rows[0] == table.header()
         assert rows[1:] == [[as_csv(cell) for cell in row] for row in table.all_rows]
 
@@ -97,7 +90,7 @@ def test_every_csv_equals_its_table_on_the_page(officer_client, pilots):
 def test_the_csv_follows_the_filters(officer_client, pilots):
     url = reverse("grants:dashboard_csv", args=["summary"])
 
-    rows = read_csv(officer_client.get(url, {"velayat": pilots.lebap.pk}))
+    rows = read_csv(export(officer_client, url, {"velayat": pilots.lebap.pk}))
 
     assert dict(rows[1:])["Budget (TMT)"] == "80000.00"
     assert dict(rows[1:])["Service users reached"] == "20"
@@ -106,21 +99,25 @@ def test_the_csv_follows_the_filters(officer_client, pilots):
 def test_an_export_with_invalid_filters_is_refused(officer_client, pilots):
     url = reverse("grants:dashboard_xlsx")
 
-    response = officer_client.get(url, {"velayat": "999999"})
+    response = officer_client.post(f"{url}?velayat=999999")
 
     assert response.status_code == 400
 
 
-def test_an_unknown_table_is_not_found(officer_client, pilots):
-    response = officer_client.get(reverse("grants:dashboard_csv", args=["no-such-table"]))
+def test_an_unknown_table_fails_its_job_and_leaves_no_file(officer_client, pilots):
+    response = officer_client.post(reverse("grants:dashboard_csv", args=["no-such-table"]))
+    job = started_job(response)
 
-    assert response.status_code == 404
+    run_file_job(job.pk)
+
+    job.refresh_from_db()
+    assert (job.state, job.error, job.file.name) == ("failed", "There is no such table.", "")
 
 
 def test_the_xlsx_has_a_sheet_per_table_equal_to_the_page(officer_client, pilots):
     board = officer_client.get(DASHBOARD).context["board"]
 
-    response = officer_client.get(reverse("grants:dashboard_xlsx"))
+    response = export(officer_client, reverse("grants:dashboard_xlsx"))
 
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     book = read_xlsx(response)
@@ -133,7 +130,7 @@ def test_the_xlsx_has_a_sheet_per_table_equal_to_the_page(officer_client, pilots
 
 
 def test_the_xlsx_keeps_numbers_as_numbers(officer_client, pilots):
-    book = read_xlsx(officer_client.get(reverse("grants:dashboard_xlsx")))
+    book = read_xlsx(export(officer_client, reverse("grants:dashboard_xlsx")))
 
     sheet = book["By grant"]
     total = [cell for cell in sheet[sheet.max_row]]
@@ -145,7 +142,9 @@ def test_the_xlsx_keeps_numbers_as_numbers(officer_client, pilots):
 
 
 def test_the_xlsx_says_which_filters_and_counting_rule_it_follows(officer_client, pilots):
-    response = officer_client.get(reverse("grants:dashboard_xlsx"), {"velayat": pilots.balkan.pk})
+    response = export(
+        officer_client, reverse("grants:dashboard_xlsx"), {"velayat": pilots.balkan.pk}
+    )
 
     about = dict(read_xlsx(response)["About"].iter_rows(min_row=2, values_only=True))
     assert about["Velayat"] == "Balkan Region"
@@ -157,8 +156,8 @@ def test_files_are_written_in_the_officers_language(client, pilots):
     board = client.get(DASHBOARD).context["board"]
     table = board.table("by-target-group")
 
-    rows = read_csv(client.get(reverse("grants:dashboard_csv", args=["by-target-group"])))
-    book = read_xlsx(client.get(reverse("grants:dashboard_xlsx")))
+    rows = read_csv(export(client, reverse("grants:dashboard_csv", args=["by-target-group"])))
+    book = read_xlsx(export(client, reverse("grants:dashboard_xlsx")))
 
     with translation.override("ru"):
         header = [str(column.label) for column in table.columns]
@@ -173,8 +172,8 @@ def test_a_name_that_looks_like_a_formula_stays_text(officer_client, pilots):
     provider.name_en = '=HYPERLINK("http://example.org")'
     provider.save(update_fields=["name_en"])
 
-    rows = read_csv(officer_client.get(reverse("grants:dashboard_csv", args=["grants"])))
-    book = read_xlsx(officer_client.get(reverse("grants:dashboard_xlsx")))
+    rows = read_csv(export(officer_client, reverse("grants:dashboard_csv", args=["grants"])))
+    book = read_xlsx(export(officer_client, reverse("grants:dashboard_xlsx")))
 
     assert rows[1][1] == '\'=HYPERLINK("http://example.org")'
     cell = book["By grant"]["B2"]
@@ -188,10 +187,12 @@ def test_the_grant_page_exports_its_tables(officer_client, pilots):
     ]
 
     csv_rows = read_csv(
-        officer_client.get(reverse("grants:dashboard_grant_csv", args=[pilots.a1.pk, "reports"]))
+        export(
+            officer_client, reverse("grants:dashboard_grant_csv", args=[pilots.a1.pk, "reports"])
+        )
     )
     book = read_xlsx(
-        officer_client.get(reverse("grants:dashboard_grant_xlsx", args=[pilots.a1.pk]))
+        export(officer_client, reverse("grants:dashboard_grant_xlsx", args=[pilots.a1.pk]))
     )
 
     reports = page.table("reports")
@@ -220,11 +221,11 @@ def test_report_narratives_never_reach_the_dashboard_or_its_files(officer_client
     texts = [
         officer_client.get(DASHBOARD).content.decode(),
         officer_client.get(reverse("grants:dashboard_grant", args=[grant])).content.decode(),
-        officer_client.get(
-            reverse("grants:dashboard_grant_csv", args=[grant, "reports"])
+        export(
+            officer_client, reverse("grants:dashboard_grant_csv", args=[grant, "reports"])
         ).content.decode("utf-8-sig"),
     ]
-    book = read_xlsx(officer_client.get(reverse("grants:dashboard_grant_xlsx", args=[grant])))
+    book = read_xlsx(export(officer_client, reverse("grants:dashboard_grant_xlsx", args=[grant])))
     texts += [
         str(cell) for sheet in book for row in sheet.iter_rows(values_only=True) for cell in row
     ]

@@ -2,11 +2,14 @@
 computed in the database, none per grant or per report."""
 
 import pytest
-from django.db import connection
+from django.db import connection, reset_queries
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.factories.grants import GrantAgreementFactory, PilotReportFactory
+from tests.workflows.file_jobs import started_job
+from workflows.models import FileJob
+from workflows.tasks import run_file_job
 
 # A sanity bound on the constant: the site shell, the filters and about ten figure queries.
 MOST_QUERIES = 30
@@ -36,10 +39,22 @@ def queries(client, url):
     return len(captured)
 
 
-@pytest.fixture
-def officer_client(db, client, officer):
-    client.force_login(officer)
-    return client
+def prepare(client, url):
+    """What to count for ``url``: showing the page, or running the job of an export started
+    beforehand (starting it runs the same few queries whatever the figures)."""
+    if url == reverse("grants:dashboard"):
+        return lambda: client.get(url).status_code == 200
+    job = started_job(client.post(url))
+    # The query log holds at most 9,000 queries and only a request empties it; a full log
+    # would count nothing.
+    reset_queries()
+
+    def run():
+        run_file_job(job.pk)
+        job.refresh_from_db()
+        return job.state == FileJob.State.DONE
+
+    return run
 
 
 @pytest.mark.parametrize(
@@ -55,18 +70,21 @@ def test_the_dashboard_runs_as_many_queries_for_twelve_grants_as_for_two(
     officer_client, django_assert_num_queries, url
 ):
     add_pilots(2)
-    queries(officer_client, url)
-    with CaptureQueriesContext(connection) as two:
-        assert officer_client.get(url).status_code == 200
-    assert len(two) <= MOST_QUERIES
+    assert prepare(officer_client, url)()
+    load = prepare(officer_client, url)
+    with CaptureQueriesContext(connection) as captured:
+        assert load()
+    # Counted now: the captured queries are read from the log, which the next start empties.
+    two = len(captured)
+    assert two <= MOST_QUERIES
 
-    with django_assert_num_queries(len(two)):
-        assert officer_client.get(url).status_code == 200
+    load = prepare(officer_client, url)
+    with django_assert_num_queries(two):
+        assert load()
     add_pilots(10)
-    with django_assert_num_queries(len(two)):
-        response = officer_client.get(url)
-
-    assert response.status_code == 200
+    load = prepare(officer_client, url)
+    with django_assert_num_queries(two):
+        assert load()
 
 
 def test_the_filtered_dashboard_runs_as_many_queries_for_twelve_grants_as_for_two(

@@ -1,7 +1,6 @@
 """The agreement pages: who sees what, draft editing, signing and decisions."""
 
 import pytest
-from django.urls import reverse
 
 from grants.models import AgreementState
 from providers.models import MemberRole
@@ -13,25 +12,9 @@ from tests.factories.grants import (
     grantee_member,
 )
 from tests.factories.portal import UserFactory
+from tests.grants.pages import messages_of, url
 
 pytestmark = pytest.mark.django_db
-
-
-def url(name, *args):
-    return reverse(f"grants:{name}", args=args)
-
-
-def messages_of(response):
-    return [str(message) for message in response.context["messages"]]
-
-
-@pytest.fixture
-def as_user(client):
-    def login(user):
-        client.force_login(user)
-        return client
-
-    return login
 
 
 # Lists and 404s

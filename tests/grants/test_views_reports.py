@@ -1,7 +1,6 @@
 """The report and tranche pages: filling in, submitting, reviewing, paying."""
 
 import pytest
-from django.urls import reverse
 from django.utils import timezone
 
 from grants.models import ReportState, TrancheState
@@ -14,25 +13,9 @@ from tests.factories.grants import (
     grantee_admin,
     grantee_member,
 )
+from tests.grants.pages import messages_of, url
 
 pytestmark = pytest.mark.django_db
-
-
-def url(name, *args):
-    return reverse(f"grants:{name}", args=args)
-
-
-def messages_of(response):
-    return [str(message) for message in response.context["messages"]]
-
-
-@pytest.fixture
-def as_user(client):
-    def login(user):
-        client.force_login(user)
-        return client
-
-    return login
 
 
 # Reports

@@ -12,6 +12,7 @@ from tenders.services.evaluation import evaluation_complete
 from tests.factories.portal import UserFactory
 from tests.factories.providers import admin_of
 from tests.factories.tenders import PanelMemberFactory, TenderFactory, score_all, scoring_evaluation
+from tests.workflows.file_jobs import run_and_download
 
 pytestmark = pytest.mark.django_db
 
@@ -59,7 +60,8 @@ def test_the_report_page_shows_scores_ranking_and_declarations(client, scene):
 def test_the_pdf_holds_the_scores_and_the_ranking(client, scene):
     evaluation, _chair, evaluators, first, second = scene
     client.force_login(evaluation.created_by)
-    response = client.get(reverse("tenders:evaluation_report_pdf", args=[evaluation.pk]))
+    started = client.post(reverse("tenders:evaluation_report_pdf", args=[evaluation.pk]))
+    response = run_and_download(client, started)
     assert response["Content-Type"] == "application/pdf"
     text = _pdf_text(response.content)
     assert "Evaluation report" in text
@@ -80,7 +82,8 @@ def test_the_pdf_is_written_in_the_readers_language(scene):
 def test_the_spreadsheet_holds_the_scores_and_the_ranking(client, scene):
     evaluation, _chair, evaluators, first, second = scene
     client.force_login(evaluation.created_by)
-    response = client.get(reverse("tenders:evaluation_report_xlsx", args=[evaluation.pk]))
+    started = client.post(reverse("tenders:evaluation_report_xlsx", args=[evaluation.pk]))
+    response = run_and_download(client, started)
     book = load_workbook(io.BytesIO(response.content))
     ranking = book["Ranking"]
     rows = [row for row in ranking.iter_rows(values_only=True) if row and row[0] in (1, 2)]
@@ -113,6 +116,7 @@ def test_the_report_is_for_the_officer_the_panel_and_approvers_only(client, scen
     for user in (chair, evaluators[0], UserFactory(approver=True), evaluation.created_by):
         client.force_login(user)
         assert client.get(urls[0]).status_code == 200
+        assert [client.post(url).status_code for url in urls[1:]] == [302, 302]
     for user in (
         admin_of(first.provider),
         UserFactory(evaluator=True),
@@ -120,7 +124,8 @@ def test_the_report_is_for_the_officer_the_panel_and_approvers_only(client, scen
         UserFactory(grant_officer=True),
     ):
         client.force_login(user)
-        assert [client.get(url).status_code for url in urls] == [404, 404, 404]
+        assert client.get(urls[0]).status_code == 404
+        assert [client.post(url).status_code for url in urls[1:]] == [404, 404]
     client.logout()
     assert client.get(urls[0]).status_code == 302
 

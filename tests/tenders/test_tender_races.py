@@ -1,43 +1,18 @@
 """Real races on PostgreSQL: officers acting at the same moment on two connections."""
 
-import threading
 import uuid
 
 import pytest
-from django.db import connection
 
 from tenders.models import Tender
 from tenders.services.tender import tender_cancel, tender_create, tender_publish
 from tests.factories.portal import UserFactory
 from tests.factories.tenders import TenderFactory
+from tests.races import race
 from tests.tenders.test_tender_services import draft_values
 from workflows.errors import ConflictError
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def race(*jobs):
-    """Run each job in its own thread and connection, released together; return what each
-    returned or raised."""
-    barrier = threading.Barrier(len(jobs))
-    outcomes = [None] * len(jobs)
-
-    def run(index, job):
-        try:
-            barrier.wait(timeout=10)
-            outcomes[index] = job()
-        except Exception as error:  # noqa: BLE001 - the outcome under test
-            outcomes[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, job)) for i, job in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads)
-    return outcomes
 
 
 @pytest.mark.parametrize("round_", range(3))

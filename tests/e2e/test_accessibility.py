@@ -1,0 +1,81 @@
+"""Accessibility and weight of the main pages: axe-core finds no serious or critical violation,
+on a desktop screen and at phone width, and no page transfers more than its budget."""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from tests.e2e.steps import Steps
+from tests.factories.grants import GrantAgreementFactory, officer
+from tests.factories.providers import ProviderFactory, admin_of
+from tests.factories.tenders import BidFactory, TenderFactory, scoring_evaluation
+
+pytestmark = pytest.mark.e2e
+
+SIZES = {"desktop": (1280, 900), "phone": (375, 812)}
+BUDGET_BYTES = 500 * 1024
+SERIOUS = {"serious", "critical"}
+
+
+def scene():
+    """Rows behind every main page, and who sees each one: ``{name: (user or None, path)}``."""
+    tender = TenderFactory(published=True)
+    ngo = admin_of(ProviderFactory(verified=True))
+    bid = BidFactory(tender=tender)
+    evaluation, _chair, evaluators, _bids = scoring_evaluation()
+    GrantAgreementFactory(active=True)
+    return {
+        "tender_list": (None, "/tenders/"),
+        "tender_notice": (None, f"/tenders/{tender.pk}/"),
+        "login": (None, "/accounts/login/"),
+        "ngo_home": (ngo, "/"),
+        "bid": (admin_of(bid.provider), f"/tenders/bids/{bid.pk}/"),
+        "officer_tender": (tender.created_by, f"/tenders/manage/{tender.pk}/"),
+        "evaluation_sheet": (evaluators[0], f"/tenders/evaluations/{evaluation.pk}/sheet/"),
+        "dashboard": (officer(), "/grants/dashboard/"),
+    }
+
+
+def serious_violations(page):
+    results = Axe().run(page)
+    return [
+        f"{violation['id']} ({violation['impact']}): "
+        + "; ".join(node["target"][0] for node in violation["nodes"][:5])
+        for violation in results.response["violations"]
+        if violation["impact"] in SERIOUS
+    ]
+
+
+def visit(page, path):
+    """Open ``path`` in a fresh context; return the bytes the page and its resources transferred."""
+    response = page.goto(path)
+    assert response.ok, f"{path} answered {response.status}"
+    # The live server sends no compression, so the body sizes are what travels.
+    return page.evaluate(
+        """() => performance.getEntriesByType("navigation")
+            .concat(performance.getEntriesByType("resource"))
+            .reduce((sum, entry) => sum + Math.max(entry.transferSize, entry.encodedBodySize), 0)"""
+    )
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_main_pages_have_no_serious_accessibility_violations_and_stay_light(new_page, size):
+    width, height = SIZES[size]
+    failures = {}
+    for name, (user, path) in scene().items():
+        page = new_page(width=width, height=height)
+        if user is not None:
+            Steps(page).log_in(user)
+        transferred = visit(page, path)
+        print(f"{size:8} {name:18} {transferred / 1024:8.1f} KB  {path}")
+        assert transferred < BUDGET_BYTES, f"{name} transferred {transferred} bytes"
+        violations = serious_violations(page)
+        if violations:
+            failures[name] = violations
+    assert failures == {}
+
+
+def test_a_page_with_a_missing_label_is_reported(page):
+    """The check itself can fail: an unlabelled field is a critical violation."""
+    page.set_content('<html lang="en"><title>t</title><main><input type="text"></main></html>')
+
+    assert any(line.startswith("label") for line in serious_violations(page))
