@@ -7,16 +7,13 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.documents.fields import DocumentField
 from portal.models import Etrap, ServiceType, TargetGroup, Velayat
+from portal.widgets import DateInput
 from providers.models import DocumentType, MemberRole, Provider, ProviderState, StaffMember
 from providers.services.registration import DETAIL_FIELDS, RELATED_FIELDS
 
 
 class SeenStateForm(forms.Form):
     seen_state = forms.ChoiceField(choices=ProviderState.choices, widget=forms.HiddenInput)
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class ProviderForm(forms.ModelForm):

@@ -13,10 +13,7 @@ from grants.models import (
 )
 from grants.services.draft import MAX_REPORT_DUE_DAYS
 from portal.documents.fields import DocumentField
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
+from portal.widgets import DateInput
 
 
 def blank_first(choices):

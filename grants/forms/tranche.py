@@ -1,9 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from grants.forms.agreement import DateInput
 from grants.models import TrancheState
 from grants.services.tranche import MAX_REFERENCE_LENGTH
+from portal.widgets import DateInput
 
 
 class TrancheStateForm(forms.Form):

@@ -116,6 +116,7 @@ LANGUAGE_CODE = "en"
 LANGUAGES = [("tk", _("Turkmen")), ("ru", _("Russian")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "portal" / "locale"]
 TIME_ZONE = "Asia/Ashgabat"
+FORMAT_MODULE_PATH = ["portal.formats"]
 USE_I18N = True
 USE_TZ = True
 CURRENCY = "TMT"

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.documents.fields import DocumentField
 from portal.models import Etrap, ServiceType, TargetGroup, Velayat
+from portal.widgets import DateInput
 from providers.models import DocumentType
 from tenders.localtime import ASHGABAT
 from tenders.models import Tender, TenderCriterion
@@ -38,13 +39,6 @@ class AshgabatDateTimeField(forms.DateTimeField):
     def to_python(self, value):
         with timezone.override(ASHGABAT):
             return super().to_python(value)
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
 
 
 def _check_consistency(form, data):

@@ -2,8 +2,10 @@
 
 import factory
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from portal.models import Role, User
+from workflows.models import Notification, OutboxMessage
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -37,3 +39,19 @@ class UserFactory(factory.django.DjangoModelFactory):
     @classmethod
     def _build(cls, model_class, *args, roles=(), **kwargs):
         return super()._build(model_class, *args, **kwargs)
+
+
+def add_notification(user, *, read=False):
+    """An in-app notification for ``user``, with the outbox message it comes from."""
+    message = OutboxMessage.objects.create(
+        key=f"test:{user.pk}:{OutboxMessage.objects.count()}",
+        event="test.event",
+        recipient=user,
+        channel=OutboxMessage.Channel.IN_APP,
+    )
+    return Notification.objects.create(
+        recipient=user,
+        message=message,
+        title="Something happened",
+        read_at=timezone.now() if read else None,
+    )

@@ -1,27 +1,10 @@
 import pytest
 from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone
 
-from tests.factories.portal import UserFactory
-from workflows.models import Notification, OutboxMessage
+from tests.factories.portal import UserFactory, add_notification
 
 pytestmark = pytest.mark.django_db
-
-
-def add_notification(user, *, read=False):
-    message = OutboxMessage.objects.create(
-        key=f"test:{user.pk}:{OutboxMessage.objects.count()}",
-        event="test.event",
-        recipient=user,
-        channel=OutboxMessage.Channel.IN_APP,
-    )
-    return Notification.objects.create(
-        recipient=user,
-        message=message,
-        title="Something happened",
-        read_at=timezone.now() if read else None,
-    )
 
 
 def test_home_page_introduces_the_portal_to_visitors(client):
