@@ -6,6 +6,11 @@ from decimal import Decimal
 from django.utils import formats
 
 
+def whole(value):
+    """A count grouped as the language writes it: ``"2 218"``, ``"2,218"``."""
+    return formats.number_format(value, use_l10n=True, force_grouping=True)
+
+
 def money(value):
     """``"12 500,00"``-style TMT amount with two decimals, grouped as the language writes it."""
     return formats.number_format(value, decimal_pos=2, use_l10n=True, force_grouping=True)

@@ -25,3 +25,14 @@ def history(obj):
     return AuditEntry.objects.filter(
         content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk)
     ).select_related("actor")
+
+
+def labelled_history(obj, actions):
+    """``history(obj)`` as a list, each entry with ``label``: what happened, in the reader's
+    language. ``actions`` maps action codes to labels; an entry whose action has none is
+    labelled with the state it moved ``obj`` to."""
+    states = dict(type(obj)._meta.get_field("state").flatchoices)
+    entries = list(history(obj))
+    for entry in entries:
+        entry.label = actions.get(entry.action) or states.get(entry.target_state, entry.action)
+    return entries

@@ -41,7 +41,7 @@ def display(value, kind):
     if value is None or value == "":
         return "—"
     if kind == COUNT:
-        return formats.number_format(value, use_l10n=True, force_grouping=True)
+        return formatting.whole(value)
     if kind == MONEY:
         return formatting.money(value)
     if kind == PERCENT:

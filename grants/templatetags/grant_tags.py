@@ -23,6 +23,14 @@ def tmt(value):
 
 
 @register.filter
+def count(value):
+    """A count grouped as the active language does: ``2 218``; "—" when not given."""
+    if value in (None, ""):
+        return "—"
+    return formatting.whole(value)
+
+
+@register.filter
 def section_label(code):
     """The name of a report section, in the active language."""
     return ReportSection(code).label if code in ReportSection.values else code

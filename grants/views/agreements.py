@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from grants import permissions, selectors
+from grants import audit_labels, permissions, selectors
 from grants.checks import signing_problems
 from grants.forms.agreement import AgreementFileForm, AgreementFilterForm, DecisionForm, VersionForm
 from grants.models import AgreementState
@@ -23,7 +23,7 @@ from grants.services import (
 )
 from grants.services.signing import GRANTEE, OFFICER
 from grants.views.common import attempt
-from workflows.audit import history
+from workflows.audit import labelled_history
 from workflows.errors import ConflictError
 
 # action -> (service, name of its text argument or None, message after success)
@@ -193,6 +193,6 @@ def _context(request, agreement):
             action: DecisionForm(initial={"seen_state": agreement.state}, action=action)
             for action in (OFFERED.get(agreement.state, ()) if is_officer else ())
         },
-        "history": history(agreement),
+        "history": labelled_history(agreement, audit_labels.ACTIONS),
         "paid_total": selectors.paid_total(agreement),
     }

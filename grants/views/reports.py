@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from grants import permissions, selectors
+from grants import audit_labels, permissions, selectors
 from grants.forms.report import AcceptForm, AttachmentForm, ReportForms, ReturnForm, SubmitForm
 from grants.models import ReportState
 from grants.models.report import REVIEW_STATES
@@ -24,7 +24,7 @@ from grants.services import (
 )
 from grants.validation import problems_by_section, report_problems, spent_to_date
 from grants.views.common import attempt
-from workflows.audit import history
+from workflows.audit import labelled_history
 from workflows.errors import ConflictError
 
 
@@ -211,5 +211,5 @@ def _context(request, report):
         "accept_form": AcceptForm(initial={"seen_state": report.state}),
         "return_form": ReturnForm(initial={"seen_state": report.state}),
         "attachment_form": AttachmentForm(),
-        "history": history(report),
+        "history": labelled_history(report, audit_labels.ACTIONS),
     }

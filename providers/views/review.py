@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from providers import permissions, selectors
+from providers import audit_labels, permissions, selectors
 from providers.forms import DecisionForm, ReviewFilterForm
 from providers.readiness import missing_for_submission
 from providers.services import (
@@ -23,7 +23,7 @@ from providers.services import (
     provider_verify,
 )
 from providers.views.common import attempt
-from workflows.audit import history
+from workflows.audit import labelled_history
 
 # action -> (service, name of its text argument or None, message after success)
 DECISIONS = {
@@ -98,7 +98,7 @@ def _review_context(request, provider):
         "roster": selectors.staff_roster(provider),
         "members": provider.memberships.select_related("user"),
         "missing": missing_for_submission(provider, timezone.localdate()),
-        "history": history(provider),
+        "history": labelled_history(provider, audit_labels.ACTIONS),
         "today": timezone.localdate(),
         "forms": {action: DecisionForm(initial=initial, action=action) for action in DECISIONS},
         "may_decide": permissions.can_decide(request.user, provider),

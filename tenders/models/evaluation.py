@@ -21,7 +21,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
-from providers.models import DocumentType
+from providers.models import DocumentType, ProviderState
 from tenders.models.bid import Bid
 from tenders.models.tender import Tender, TenderCriterion
 
@@ -235,7 +235,8 @@ class ScreeningLine(models.Model):
         """What the portal's records showed, in the reader's language."""
         if self.code == self.VERIFIED:
             state = self.portal_detail.get("state", "")
-            return _("State at the deadline: %(state)s") % {"state": state or "—"}
+            label = dict(ProviderState.choices).get(state, state)
+            return _("State at the deadline: %(state)s") % {"state": label or "—"}
         if self.code == self.TRAINED_STAFF:
             return _("%(trained)s trained staff at the deadline") % {
                 "trained": self.portal_detail.get("trained", 0)

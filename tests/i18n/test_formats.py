@@ -7,8 +7,10 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 
-from tests.factories.grants import GrantAgreementFactory
+from tests.factories.grants import GrantAgreementFactory, PilotReportFactory, fill_report
 from tests.factories.portal import UserFactory, add_notification
 from tests.factories.providers import ProviderFactory, admin_of
 from tests.factories.tenders import TenderFactory
@@ -32,6 +34,11 @@ NOTICE = {
     "en": ["15 April 2099 18:00 (Ashgabat time, UTC+05:00)", "480,000.00 TMT"],
     "ru": ["15 апреля 2099 18:00 (время Ашхабада, UTC+05:00)", f"480{NBSP}000,00 TMT"],
     "tk": ["15 Aprel 2099 18:00 (Aşgabat wagty, UTC+05:00)", f"480{NBSP}000,00 TMT"],
+}
+REPORT = {
+    "en": ["New: 1,500 · Continuing: 2,218", "1,000.00"],
+    "ru": [f"New: 1{NBSP}500 · Continuing: 2{NBSP}218", f"1{NBSP}000,00"],
+    "tk": [f"New: 1{NBSP}500 · Continuing: 2{NBSP}218", f"1{NBSP}000,00"],
 }
 NOTIFIED = {
     "en": "20 April 2026 14:30",
@@ -104,3 +111,19 @@ def test_a_stored_date_stays_in_the_date_picker_in_every_language(client, langua
 
     # A date picker reads only ISO dates; anything else shows it empty and loses the date.
     assert re.search(r'type="date" name="registration_date" value="2019-03-15"', html), html
+
+
+@pytest.mark.parametrize("language", ["tk", "ru", "en"])
+def test_a_reports_counts_and_spending_are_grouped_as_the_language_groups_them(client, language):
+    report = fill_report(PilotReportFactory(open=True), new=1500, continuing=2218)
+    client.force_login(UserFactory(grant_officer=True, language=language))
+
+    page = text(client.get(reverse("grants:report", args=[report.pk])))
+
+    with translation.override(language):
+        expected = [
+            line.replace("New:", gettext("New:")).replace("Continuing:", gettext("Continuing:"))
+            for line in REPORT[language]
+        ]
+    for line in expected:
+        assert line in page, (line, page)

@@ -5,8 +5,9 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from providers.models import ProviderState
 from providers.services.verification import provider_suspend, provider_verify
 from tenders.models import Evaluation, ScreeningLine
 from tenders.services.evaluation import evaluation_create, screening_decide
@@ -202,3 +203,14 @@ def test_the_screening_page_is_not_found_for_an_evaluator(client, scene):
     url = reverse("tenders:evaluation_screening", args=[evaluation.pk, good.pk])
     assert client.get(url).status_code == 404
     assert Evaluation.objects.get(pk=evaluation.pk).state == "screening"
+
+
+@pytest.mark.parametrize("language", ["tk", "ru", "en"])
+def test_the_organisations_state_at_the_deadline_is_named_in_the_readers_language(language):
+    line = ScreeningLine(code=ScreeningLine.VERIFIED, portal_detail={"state": "verified"})
+
+    with translation.override(language):
+        finding, state = str(line.finding), str(ProviderState.VERIFIED.label)
+
+    assert finding.endswith(f": {state}")
+    assert language == "en" or "verified" not in finding
