@@ -58,7 +58,7 @@ def visit(page, path):
 
 
 @pytest.mark.parametrize("size", SIZES)
-def test_main_pages_have_no_serious_accessibility_violations_and_stay_light(new_page, size):
+def test_main_pages_have_no_serious_accessibility_violations_and_stay_light(new_page, size, capsys):
     width, height = SIZES[size]
     failures = {}
     for name, (user, path) in scene().items():
@@ -66,7 +66,8 @@ def test_main_pages_have_no_serious_accessibility_violations_and_stay_light(new_
         if user is not None:
             Steps(page).log_in(user)
         transferred = visit(page, path)
-        print(f"{size:8} {name:18} {transferred / 1024:8.1f} KB  {path}")
+        with capsys.disabled():  # the figures belong in every run's output, not only failures
+            print(f"\n{size:8} {name:18} {transferred / 1024:8.1f} KB  {path}", end="")
         assert transferred < BUDGET_BYTES, f"{name} transferred {transferred} bytes"
         violations = serious_violations(page)
         if violations:
