@@ -3,6 +3,7 @@
 from django import template
 
 from grants import formatting
+from grants.dashboard import tables
 from grants.models import ReportSection
 
 register = template.Library()
@@ -28,6 +29,12 @@ def count(value):
     if value in (None, ""):
         return "—"
     return formatting.whole(value)
+
+
+@register.filter
+def percent(value):
+    """A percentage with one decimal, as the dashboard writes it: ``48,8``; "—" when none."""
+    return tables.display(value, tables.PERCENT)
 
 
 @register.filter

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
+from grants.dashboard import figures as dashboard
 from grants.models import LIVE_STATES, AgreementState, ReportState, TrancheState
 from grants.selectors import (
     agreements_visible_to,
@@ -66,4 +67,6 @@ def summary(user, today):
     figures["overdue_reports"] = (
         reports_visible_to(user).filter(state=ReportState.OPEN, due_date__lt=today).count()
     )
+    monitored = dashboard.totals(dashboard.dashboard_agreements(user), today)
+    figures.update(reached=monitored["reached"], burn_rate=monitored["burn_rate"])
     return figures

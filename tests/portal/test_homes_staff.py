@@ -2,9 +2,17 @@
 see what waits for them, nothing of another officer's tenders or panels, in a constant number
 of queries."""
 
+import re
+from decimal import Decimal
+
 import pytest
 
-from tests.factories.grants import GrantAgreementFactory, PilotReportFactory, TrancheFactory
+from tests.factories.grants import (
+    GrantAgreementFactory,
+    PilotReportFactory,
+    TrancheFactory,
+    fill_report,
+)
 from tests.factories.grants import officer as grant_officer
 from tests.factories.portal import UserFactory
 from tests.factories.providers import ProviderFactory, member_of
@@ -245,6 +253,26 @@ def test_a_grant_officer_sees_reports_to_review_tranches_and_the_dashboard(clien
     assert "Tranches to approve (1)" in html
     assert "Tranches to pay (1)" in html
     assert "Overdue reports" in html
+
+
+def test_a_grant_officers_home_gives_the_people_reached_and_the_share_of_budget_spent(client):
+    officer = grant_officer(language="ru")
+    agreement = GrantAgreementFactory(active=True, reports=False, amount=10000)
+    fill_report(
+        PilotReportFactory(agreement=agreement, accepted=True, filled=False),
+        new=1200,
+        spent=Decimal("250"),
+    )
+
+    html = home(client, officer)
+
+    figures = dict(re.findall(r"<dt>([^<]+)</dt><dd>([^<]+)</dd>", html))
+    assert figures["Охвачено получателей услуг"] == "1\xa0200"
+    lines = agreement.budget_lines.count()
+    assert lines > 0
+    # 250 TMT spent on each budget line of a 10,000 TMT grant.
+    share = f"{250 * lines / 100:.1f}".replace(".", ",")
+    assert figures["Доля освоенного бюджета"] == f"{share} %"
 
 
 def grow_grants(size):
