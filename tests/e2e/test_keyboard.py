@@ -8,6 +8,7 @@ from tests.factories.providers import ProviderFactory, admin_of
 
 pytestmark = pytest.mark.e2e
 
+
 def focused(page, prop):
     return page.evaluate(f"() => document.activeElement.{prop}")
 
