@@ -8,6 +8,7 @@ import re
 from functools import partial
 from pathlib import Path
 
+from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone, translation
 from django.utils.text import capfirst
 
@@ -18,6 +19,7 @@ from workflows.delivery import deliver
 from workflows.models import OutboxMessage
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+SERIOUS = {"serious", "critical"}
 LANGUAGE_NAMES = {"tk": "Türkmençe", "ru": "Русский", "en": "English"}
 
 
@@ -32,6 +34,17 @@ def screenshot(page, name):
     """Keep a picture of the whole page in test-artifacts/screenshots/ (not versioned)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def serious_violations(page):
+    """What axe-core finds serious or critical on the page: one line per rule broken."""
+    results = Axe().run(page)
+    return [
+        f"{violation['id']} ({violation['impact']}): "
+        + "; ".join(node["target"][0] for node in violation["nodes"][:5])
+        for violation in results.response["violations"]
+        if violation["impact"] in SERIOUS
+    ]
 
 
 def path_of(url):

@@ -2,9 +2,8 @@
 on a desktop screen and at phone width, and no page transfers more than its budget."""
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
-from tests.e2e.steps import Steps
+from tests.e2e.steps import Steps, serious_violations
 from tests.factories.grants import GrantAgreementFactory, officer
 from tests.factories.providers import ProviderFactory, admin_of
 from tests.factories.tenders import BidFactory, TenderFactory, scoring_evaluation
@@ -13,7 +12,6 @@ pytestmark = pytest.mark.e2e
 
 SIZES = {"desktop": (1280, 900), "phone": (375, 812)}
 BUDGET_BYTES = 500 * 1024
-SERIOUS = {"serious", "critical"}
 
 
 def scene():
@@ -33,16 +31,6 @@ def scene():
         "evaluation_sheet": (evaluators[0], f"/tenders/evaluations/{evaluation.pk}/sheet/"),
         "dashboard": (officer(), "/grants/dashboard/"),
     }
-
-
-def serious_violations(page):
-    results = Axe().run(page)
-    return [
-        f"{violation['id']} ({violation['impact']}): "
-        + "; ".join(node["target"][0] for node in violation["nodes"][:5])
-        for violation in results.response["violations"]
-        if violation["impact"] in SERIOUS
-    ]
 
 
 def visit(page, path):
