@@ -10,9 +10,9 @@ from decimal import Decimal
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
-from grants.formatting import money, percent
 from grants.models import TrancheCondition
 from grants.schedule import reporting_periods
+from portal.formatting import money, percent
 
 
 @dataclass(frozen=True)

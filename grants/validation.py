@@ -13,7 +13,6 @@ from django.conf import settings
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
-from grants.formatting import money, percent
 from grants.models import (
     ReportExpenditure,
     ReportKind,
@@ -21,6 +20,7 @@ from grants.models import (
     ReportState,
     ServiceKind,
 )
+from portal.formatting import money, percent
 
 DEFAULT_TOLERANCE_PERCENT = 10
 

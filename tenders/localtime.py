@@ -1,6 +1,5 @@
 """Tender deadlines are set, shown and judged in Ashgabat time, whatever the viewer's settings."""
 
-import datetime
 from zoneinfo import ZoneInfo
 
 from django.utils import formats, timezone
@@ -34,9 +33,3 @@ def format_moment(moment):
         "moment": formats.date_format(moment, "j E Y H:i"),
         "offset": f"{offset[:3]}:{offset[3:]}",
     }
-
-
-def format_day(day):
-    if isinstance(day, str):
-        day = datetime.date.fromisoformat(day)
-    return formats.date_format(day, "j E Y") if day else ""

@@ -11,7 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
-from grants import formatting
+from portal import formatting
 
 TEXT = "text"
 COUNT = "count"
@@ -45,7 +45,7 @@ def display(value, kind):
     if kind == MONEY:
         return formatting.money(value)
     if kind == PERCENT:
-        return formats.number_format(value, decimal_pos=1, use_l10n=True)
+        return formatting.share(value)
     if kind == DATE:
         return formatting.day(value)
     if kind == MONTH:

@@ -12,7 +12,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from grants import permissions
-from grants.formatting import day
 from grants.models import AgreementState, GrantAgreement, ReportState, TrancheState
 from grants.services.common import (
     agreement_context,
@@ -21,6 +20,7 @@ from grants.services.common import (
     parties_notice,
     today,
 )
+from portal.formatting import day
 from workflows import runner
 from workflows.errors import DomainError
 

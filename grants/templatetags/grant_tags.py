@@ -2,9 +2,8 @@
 
 from django import template
 
-from grants import formatting
-from grants.dashboard import tables
 from grants.models import ReportSection
+from portal import formatting
 
 register = template.Library()
 
@@ -21,20 +20,6 @@ def tmt(value):
     if value in (None, ""):
         return ""
     return formatting.money(value)
-
-
-@register.filter
-def count(value):
-    """A count grouped as the active language does: ``2 218``; "—" when not given."""
-    if value in (None, ""):
-        return "—"
-    return formatting.whole(value)
-
-
-@register.filter
-def percent(value):
-    """A percentage with one decimal, as the dashboard writes it: ``48,8``; "—" when none."""
-    return tables.display(value, tables.PERCENT)
 
 
 @register.filter

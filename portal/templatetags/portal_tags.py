@@ -3,7 +3,7 @@
 from django import template
 from django.urls import NoReverseMatch, reverse
 
-from portal import permissions
+from portal import formatting, permissions
 
 register = template.Library()
 
@@ -26,3 +26,15 @@ def is_staff_member(user):
 @register.filter
 def is_system_admin(user):
     return permissions.can_use_admin_site(user)
+
+
+@register.filter
+def count(value):
+    """A count grouped as the active language does: ``2 218``; "—" when not given."""
+    return "—" if value in (None, "") else formatting.whole(value)
+
+
+@register.filter
+def percent(value):
+    """A percentage with one decimal in the active language: ``48,8``; "—" when not given."""
+    return "—" if value in (None, "") else formatting.share(value)

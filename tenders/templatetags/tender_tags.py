@@ -1,13 +1,11 @@
 """Template helpers for tenders: Ashgabat times, texts in the reader's language, amendments."""
 
-import decimal
-
 from django import template
-from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from tenders.localtime import format_day, format_moment
+from portal import formatting
+from tenders.localtime import format_moment
 from tenders.models import Tender
 
 register = template.Library()
@@ -25,15 +23,15 @@ def ashgabat(moment):
 
 @register.filter
 def local_day(day):
-    return format_day(day)
+    return formatting.day(day)
 
 
 @register.filter
 def tmt(amount):
-    """An amount in manats, ``1,250,000.00 TMT``."""
+    """An amount in manats as the active language writes it, ``1,250,000.00 TMT``."""
     if amount in (None, ""):
         return ""
-    return f"{intcomma(decimal.Decimal(amount).quantize(decimal.Decimal('0.01')))} TMT"
+    return f"{formatting.money(amount)} TMT"
 
 
 @register.filter
@@ -85,7 +83,7 @@ def _display(name, value):
     if name in MOMENT_FIELDS:
         return format_moment(value)
     if name in DAY_FIELDS:
-        return format_day(value)
+        return formatting.day(value)
     if name == "budget_ceiling":
         return tmt(value)
     return value

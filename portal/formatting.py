@@ -11,6 +11,11 @@ def whole(value):
     return formats.number_format(value, use_l10n=True, force_grouping=True)
 
 
+def share(value):
+    """A percentage with one decimal, as the dashboard writes it: ``"48,8"``, ``"48.8"``."""
+    return formats.number_format(value, decimal_pos=1, use_l10n=True)
+
+
 def money(value):
     """``"12 500,00"``-style TMT amount with two decimals, grouped as the language writes it."""
     return formats.number_format(value, decimal_pos=2, use_l10n=True, force_grouping=True)
