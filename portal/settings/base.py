@@ -151,6 +151,9 @@ UPLOAD_MAX_BYTES = env.int("PORTAL_UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
 TENDERS_STANDSTILL_DAYS = env.int("TENDERS_STANDSTILL_DAYS", default=10)
 # How far (in %) spending may exceed a budget line before a grant report must explain why.
 GRANTS_OVERSPEND_TOLERANCE_PERCENT = env.int("GRANTS_OVERSPEND_TOLERANCE_PERCENT", default=10)
+# Four eyes: whoever approves a tranche may not pay it, and an award's approver may not be the
+# tender's author. Only a very small office turns this off.
+FOUR_EYES = env.bool("PORTAL_FOUR_EYES", default=True)
 FILE_UPLOAD_PERMISSIONS = 0o640
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default=f"filemail:///{VAR_DIR / 'mail'}")
