@@ -217,8 +217,12 @@ def report_initial(report):
 
 
 class SubmitForm(forms.Form):
+    """The report's state, version and the fingerprint of what its page showed; a missing
+    fingerprint is refused by the service as stale, not here."""
+
     seen_state = forms.ChoiceField(choices=ReportState.choices, widget=forms.HiddenInput)
     seen_version = forms.IntegerField(widget=forms.HiddenInput)
+    seen = forms.CharField(required=False, strip=False, widget=forms.HiddenInput)
 
 
 class ReturnForm(forms.Form):

@@ -29,6 +29,7 @@ from grants.services.common import (
     report_url,
     today,
 )
+from grants.services.fingerprints import check_report_seen
 from grants.services.lifecycle import agreement_complete
 from grants.services.tranche import release_tranches
 from grants.validation import report_problems
@@ -49,19 +50,26 @@ class ReportIncomplete(DomainError):
         self.problems = problems
 
 
-def report_submit(*, actor, report, seen_state=None, seen_version=None):
+def report_submit(*, actor, report, seen=None, seen_state=None, seen_version=None):
     """Submit an open report for review; admins of the grantee only.
 
     Refused with ``ReportIncomplete`` while ``validation.report_problems`` finds anything, and
-    as stale when the content changed since the user loaded it (``seen_version``). Tells the
-    grant officers after commit. A repeat is a no-op.
+    as stale when the content changed since the user loaded it: ``seen`` is the fingerprint
+    of the report as its page showed it (``fingerprints.report_fingerprint``), and a change to
+    its figures, narrative, expenditure or attachments is refused with the code ``stale``,
+    naming what changed; nothing changes. ``None`` (the default) is for callers that show no
+    page, such as demo loading; a page passes the text it received, so a missing or forged
+    fingerprint is refused the same way. Tells the grant officers after commit. A repeat is a
+    no-op.
     """
-    return _send(actor, report, "submit", "grants.report_submitted", seen_state, seen_version)
+    return _send(actor, report, "submit", "grants.report_submitted", seen, seen_state, seen_version)
 
 
-def report_resubmit(*, actor, report, seen_state=None, seen_version=None):
+def report_resubmit(*, actor, report, seen=None, seen_state=None, seen_version=None):
     """Send a returned report back for review after revision; as ``report_submit``."""
-    return _send(actor, report, "resubmit", "grants.report_resubmitted", seen_state, seen_version)
+    return _send(
+        actor, report, "resubmit", "grants.report_resubmitted", seen, seen_state, seen_version
+    )
 
 
 def report_return(*, actor, report, comments, seen_state=None):
@@ -185,9 +193,10 @@ def report_accept(*, actor, report, seen_state=None, note=""):
     return row
 
 
-def _send(actor, report, transition, event, seen_state, seen_version):
+def _send(actor, report, transition, event, seen, seen_state, seen_version):
     def check(row):
         check_version(row, seen_version)
+        check_report_seen(row, seen)
         problems = report_problems(row)
         if problems:
             raise ReportIncomplete(problems)

@@ -22,6 +22,7 @@ from grants.services import (
     report_save,
     report_submit,
 )
+from grants.services.fingerprints import report_fingerprint
 from grants.validation import problems_by_section, report_problems, spent_to_date
 from grants.views.common import attempt
 from workflows.audit import labelled_history
@@ -206,7 +207,11 @@ def _context(request, report):
         "may_submit": report.is_editable and permissions.can_submit_report(user, report),
         "may_review": report.state in REVIEW_STATES and permissions.can_review_report(user, report),
         "submit_form": SubmitForm(
-            initial={"seen_state": report.state, "seen_version": report.version}
+            initial={
+                "seen_state": report.state,
+                "seen_version": report.version,
+                "seen": report_fingerprint(report) if report.is_editable else "",
+            }
         ),
         "accept_form": AcceptForm(initial={"seen_state": report.state}),
         "return_form": ReturnForm(initial={"seen_state": report.state}),

@@ -17,6 +17,22 @@ class SeenStateForm(forms.Form):
     seen_state = forms.ChoiceField(choices=Bid.State.choices, widget=forms.HiddenInput)
 
 
+class SubmitForm(SeenStateForm):
+    """The bid's state and the fingerprint of its content as the submit page showed them.
+
+    A missing fingerprint is not a form error: the service refuses it as stale, with the same
+    message as a changed bid."""
+
+    seen = forms.CharField(required=False, strip=False, widget=forms.HiddenInput)
+
+    def show_current(self, values):
+        """Carry the bid's current state and fingerprint (``values``, as ``initial``) after a
+        refusal, so that submitting again confirms what the page shows now."""
+        self.data = self.data.copy()
+        for name, value in values.items():
+            self.data[name] = value
+
+
 class ProposalForm(SeenStateForm):
     """One answer per evaluation criterion of the tender, named ``criterion_<id>``."""
 

@@ -200,6 +200,13 @@ class SeenSheetForm(forms.Form):
     seen_state = forms.ChoiceField(choices=ScoreSheet.State.choices, widget=forms.HiddenInput)
 
 
+class SubmitSheetForm(SeenSheetForm):
+    """The sheet's state and the fingerprint of the scores its page showed; a missing
+    fingerprint is refused by the service as stale, not here."""
+
+    seen = forms.CharField(required=False, strip=False, widget=forms.HiddenInput)
+
+
 class ReturnSheetForm(SeenSheetForm):
     reason = forms.CharField(
         label=_("What the evaluator should revise"),

@@ -11,6 +11,13 @@ class SeenDecisionForm(forms.Form):
     seen_state = forms.ChoiceField(choices=AwardDecision.State.choices, widget=forms.HiddenInput)
 
 
+class ApproveForm(SeenDecisionForm):
+    """The decision's state and the fingerprint of what its page showed; a missing
+    fingerprint is refused by the service as stale, not here."""
+
+    seen = forms.CharField(required=False, strip=False, widget=forms.HiddenInput)
+
+
 class SendBackForm(SeenDecisionForm):
     reason = forms.CharField(
         label=_("Why the proposal is sent back"),

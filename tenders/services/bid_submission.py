@@ -27,6 +27,7 @@ from tenders.services.bid_notices import (
     receipt_url,
 )
 from tenders.services.bid_receipt import bid_digest
+from tenders.services.fingerprints import check_bid_seen
 from workflows import audit, outbox, runner
 from workflows.errors import ConflictError, forbidden, not_allowed
 from workflows.outbox import Notice
@@ -37,8 +38,14 @@ RECONFIRM_HINT = _(
 )
 
 
-def bid_submit(*, actor, bid, seen_state=None):
+def bid_submit(*, actor, bid, seen=None, seen_state=None):
     """Submit a draft or withdrawn bid and return it.
+
+    ``seen`` is the fingerprint of the bid as the submit page showed it
+    (``fingerprints.bid_fingerprint``): when the content changed since, the submission is
+    refused (``stale``, naming what changed and the new total) and nothing is stored. ``None``
+    (the default) is for callers that show no page, such as demo loading; a page always passes
+    the text it received, so a missing or forged fingerprint is refused the same way.
 
     Refuses, listing every failure at once (``IncompleteBid``), a bid that is incomplete or
     whose organisation is not eligible (``bid_checks.submission_failures``); refuses a late
@@ -61,6 +68,7 @@ def bid_submit(*, actor, bid, seen_state=None):
             raise ConflictError()
         if not can_proceed(row.submit):
             raise not_allowed(row.get_state_display())
+        check_bid_seen(row, seen)
         received_at = database_now()
         check_open_for_bids(tender, received_at)
         failures = submission_failures(row, tender, received_at)

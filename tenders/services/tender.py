@@ -14,6 +14,7 @@ from tenders import permissions
 from tenders.localtime import local
 from tenders.models import Bid, ReferenceCounter, Tender, TenderCriterion, TenderDocument
 from tenders.selectors.tender import bidder_admins, service_type_audience
+from tenders.services.fingerprints import check_tender_seen
 from tenders.services.tender_checks import Problem, TenderProblems, publication_problems
 from workflows import audit, runner
 from workflows.errors import DomainError, forbidden
@@ -148,21 +149,32 @@ def tender_update(*, actor, tender, values, criteria=(), documents=(), removed_d
     return row
 
 
-def tender_publish(*, actor, tender, seen_state=None):
+def tender_publish(*, actor, tender, seen=None, seen_state=None):
     """Publish a draft (draft -> published) after checking the whole tender.
 
     Refuses with ``TenderProblems`` listing every missing or wrong item (texts, budget,
     criteria and weights, deadlines and minimum bidding time, grant period...). Tells the
     administrators of verified organisations offering the service type, by email and in the
     portal. A repeat (already published) is a no-op. Only the officer who wrote it may.
+
+    ``seen`` is the fingerprint of the draft as the officer's page showed it
+    (``fingerprints.tender_fingerprint``); a draft edited since (in another tab) is refused as
+    ``stale``, naming what changed, and stays a draft. ``None`` (the default) is for callers
+    that show no page, such as demo loading; a page passes the text it received, so a missing
+    or forged fingerprint is refused the same way.
     """
+
+    def check(row):
+        check_tender_seen(row, seen)
+        _check_ready(row)
+
     return runner.apply(
         tender,
         "publish",
         actor=actor,
         seen_state=seen_state,
         permission=permissions.can_manage_tender,
-        check=_check_ready,
+        check=check,
         notify=_published_notices,
     )
 

@@ -9,10 +9,11 @@ from django.views.decorators.http import require_POST
 
 from portal import permissions as portal_permissions
 from tenders import permissions_evaluation as rules
-from tenders.forms.evaluation_award import SeenDecisionForm, SendBackForm
+from tenders.forms.evaluation_award import ApproveForm, SendBackForm
 from tenders.models import AwardDecision
 from tenders.selectors import evaluation as selectors
 from tenders.services.award import award_approve, award_propose, award_send_back
+from tenders.services.fingerprints import decision_fingerprint
 from tenders.views.evaluation_common import error_to_form, error_to_messages
 from workflows.errors import DomainError
 
@@ -51,7 +52,9 @@ def award_decision(request, pk):
         "may_decide": rules.can_decide_award(request.user, decision)
         and decision.state == AwardDecision.State.PROPOSED,
         "may_read_report": rules.can_read_report(request.user, decision.evaluation),
-        "seen_form": SeenDecisionForm(initial={"seen_state": decision.state}),
+        "seen_form": ApproveForm(
+            initial={"seen_state": decision.state, "seen": decision_fingerprint(decision)}
+        ),
         "send_back_form": SendBackForm(initial={"seen_state": decision.state}),
     }
     return render(request, "tenders/award/decision.html", context)
@@ -63,13 +66,11 @@ def award_approve_view(request, pk):
     decision = selectors.decision_for(request.user, pk)
     if not rules.can_decide_award(request.user, decision):
         raise PermissionDenied
-    form = SeenDecisionForm(request.POST)
+    form = ApproveForm(request.POST)
     try:
         if not form.is_valid():
             raise DomainError("stale", _("The form was incomplete; reload the page and try again."))
-        award_approve(
-            actor=request.user, decision=decision, seen_state=form.cleaned_data["seen_state"]
-        )
+        award_approve(actor=request.user, decision=decision, **form.cleaned_data)
     except DomainError as error:
         error_to_messages(request, error)
     else:

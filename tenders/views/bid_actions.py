@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tenders import permissions
-from tenders.forms.bid import SeenStateForm
+from tenders.forms.bid import SeenStateForm, SubmitForm
 from tenders.selectors.bid import (
     bid_for,
     is_opened,
@@ -20,6 +20,7 @@ from tenders.selectors.bid import (
 from tenders.services.bid_checks import budget_total, submission_failures
 from tenders.services.bid_receipt import bid_digest
 from tenders.services.bid_submission import bid_reconfirm, bid_submit, bid_withdraw
+from tenders.services.fingerprints import bid_fingerprint
 from tenders.views.bid_common import (
     editable_bid,
     refuse_unless_editable,
@@ -27,6 +28,7 @@ from tenders.views.bid_common import (
     report_to_messages,
 )
 from workflows.errors import DomainError
+from workflows.fingerprints import StaleError
 
 
 @login_required
@@ -34,12 +36,13 @@ def bid_submit_view(request, pk):
     bid = editable_bid(request, pk)
     if request.method == "GET" and (refusal := refuse_unless_editable(request, bid)):
         return refusal
-    form = SeenStateForm(request.POST or None, initial={"seen_state": bid.state})
+    form = SubmitForm(request.POST or None, initial=_seen(bid))
     if request.method == "POST" and form.is_valid():
         try:
-            bid = bid_submit(
-                actor=request.user, bid=bid, seen_state=form.cleaned_data["seen_state"]
-            )
+            bid = bid_submit(actor=request.user, bid=bid, **form.cleaned_data)
+        except StaleError as error:
+            report_to_form(form, error)
+            form.show_current(_seen(bid))
         except DomainError as error:
             report_to_form(form, error)
         else:
@@ -50,8 +53,15 @@ def bid_submit_view(request, pk):
         "form": form,
         "failures": submission_failures(bid, bid.tender, timezone.now()),
         "total": budget_total(bid),
+        "lines": bid.budget_lines.all(),
+        "proposed": bid.staff.select_related("staff_member"),
+        "documents": bid.documents.all(),
     }
     return render(request, "tenders/bids/submit.html", context)
+
+
+def _seen(bid):
+    return {"seen_state": bid.state, "seen": bid_fingerprint(bid)}
 
 
 @login_required

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tenders import permissions_evaluation as rules
-from tenders.forms.evaluation import DeclarationForm, SeenSheetForm, SheetForm
+from tenders.forms.evaluation import DeclarationForm, SheetForm, SubmitSheetForm
 from tenders.models import Evaluation, PanelMember, ScoreSheet
 from tenders.reports.data import score_blocks
 from tenders.selectors import evaluation as selectors
@@ -21,6 +21,7 @@ from tenders.services.evaluation.common import submitted_bids
 from tenders.services.evaluation.lifecycle import completion_blockers
 from tenders.services.evaluation.results import evaluation_results, unmoderated
 from tenders.services.evaluation.scoring import incomplete_entries
+from tenders.services.fingerprints import sheet_fingerprint
 from tenders.views.evaluation_common import error_to_form, error_to_messages
 from workflows.errors import DomainError
 
@@ -131,7 +132,9 @@ def sheet_view(request, pk):
         "form": form,
         "editable": editable,
         "missing": len(incomplete_entries(sheet)),
-        "submit_form": SeenSheetForm(initial={"seen_state": sheet.state}),
+        "submit_form": SubmitSheetForm(
+            initial={"seen_state": sheet.state, "seen": sheet_fingerprint(sheet)}
+        ),
     }
     return render(request, "tenders/evaluation/sheet.html", context)
 
@@ -141,11 +144,11 @@ def sheet_view(request, pk):
 def sheet_submit_view(request, pk):
     evaluation = selectors.member_evaluation(request.user, pk)
     sheet = selectors.own_sheet(request.user, evaluation)
-    form = SeenSheetForm(request.POST)
+    form = SubmitSheetForm(request.POST)
     try:
         if not form.is_valid():
             raise DomainError("stale", _("The form was incomplete; reload the page and try again."))
-        sheet_submit(actor=request.user, sheet=sheet, seen_state=form.cleaned_data["seen_state"])
+        sheet_submit(actor=request.user, sheet=sheet, **form.cleaned_data)
     except DomainError as error:
         error_to_messages(request, error)
     else:

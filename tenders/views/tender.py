@@ -25,6 +25,7 @@ from tenders.forms.tender import (
 from tenders.models import Tender
 from tenders.selectors.tender import officer_tender, tenders_for_officer
 from tenders.services.amendment import tender_amend
+from tenders.services.fingerprints import tender_fingerprint
 from tenders.services.tender import tender_cancel, tender_create, tender_publish, tender_update
 from tenders.services.tender_checks import TenderProblems, publication_problems
 from workflows.errors import DomainError
@@ -65,6 +66,7 @@ def tender_manage(request, pk):
         "problems": publication_problems(tender) if tender.state == Tender.State.DRAFT else [],
         "unanswered": [c for c in tender.clarifications.all() if c.answered_at is None],
         "criteria_weight": sum(criterion.weight for criterion in tender.criteria.all()),
+        "seen": tender_fingerprint(tender) if tender.state == Tender.State.DRAFT else "",
     }
     return render(request, "tenders/officer/tender_manage.html", context)
 
@@ -147,7 +149,12 @@ def tender_publish_view(request, pk):
     tender = officer_tender(request.user, pk)
     seen_state = request.POST.get("seen_state") or tender.state
     try:
-        tender_publish(actor=request.user, tender=tender, seen_state=seen_state)
+        tender_publish(
+            actor=request.user,
+            tender=tender,
+            seen=request.POST.get("seen", ""),
+            seen_state=seen_state,
+        )
     except TenderProblems as error:
         messages.error(request, _("The tender cannot be published yet:"))
         for problem in error.problems:

@@ -4,6 +4,7 @@ import pytest
 from django.utils import timezone
 
 from grants.models import ReportState, TrancheState
+from grants.services.fingerprints import report_fingerprint
 from providers.models import MemberRole
 from tests.factories.documents import upload
 from tests.factories.grants import (
@@ -114,7 +115,7 @@ def test_an_incomplete_report_is_not_submitted_and_says_why(as_user):
 
     response = as_user(grantee_admin(report.agreement)).post(
         url("report_submit", report.pk),
-        {"seen_state": "open", "seen_version": report.version},
+        {"seen_state": "open", "seen_version": report.version, "seen": report_fingerprint(report)},
         follow=True,
     )
 
@@ -129,7 +130,8 @@ def test_the_admin_submits_and_later_resubmits(as_user, officer):
     admin = grantee_admin(report.agreement)
 
     as_user(admin).post(
-        url("report_submit", report.pk), {"seen_state": "open", "seen_version": report.version}
+        url("report_submit", report.pk),
+        {"seen_state": "open", "seen_version": report.version, "seen": report_fingerprint(report)},
     )
     report.refresh_from_db()
     assert report.state == ReportState.SUBMITTED
@@ -144,7 +146,12 @@ def test_the_admin_submits_and_later_resubmits(as_user, officer):
     assert "Say more about the families." in page.content.decode()
 
     as_user(admin).post(
-        url("report_submit", report.pk), {"seen_state": "returned", "seen_version": report.version}
+        url("report_submit", report.pk),
+        {
+            "seen_state": "returned",
+            "seen_version": report.version,
+            "seen": report_fingerprint(report),
+        },
     )
     report.refresh_from_db()
     assert report.state == ReportState.RESUBMITTED

@@ -14,6 +14,7 @@ from tenders.services.evaluation import (
     evaluation_start_scoring,
     screening_decide,
 )
+from tenders.services.fingerprints import decision_fingerprint
 from tests.factories.portal import UserFactory
 from tests.factories.providers import admin_of
 from tests.factories.tenders import (
@@ -220,7 +221,8 @@ def test_the_approver_decides_on_the_decision_page(client, proposed):
     page = client.get(reverse("tenders:award_decision", args=[decision.pk]))
     assert page.status_code == 200 and "Approve the award" in page.content.decode()
     response = client.post(
-        reverse("tenders:award_approve", args=[decision.pk]), {"seen_state": "proposed"}
+        reverse("tenders:award_approve", args=[decision.pk]),
+        {"seen_state": "proposed", "seen": decision_fingerprint(decision)},
     )
     assert response.status_code == 302
     decision.refresh_from_db()

@@ -8,6 +8,7 @@ from django.urls import reverse
 from providers.models import MemberRole
 from tenders.models import Bid, BidBudgetLine, BidStaff
 from tenders.services.bid_submission import bid_submit
+from tenders.services.fingerprints import bid_fingerprint
 from tests.factories.documents import pdf_bytes, upload
 from tests.factories.portal import UserFactory
 from tests.factories.providers import ProviderFactory, StaffMemberFactory, admin_of, member_of
@@ -129,7 +130,9 @@ def test_the_submit_page_lists_what_is_missing(client, tender):
 def test_submitting_shows_the_receipt_with_what_is_hashed(client, bid):
     client = _login(client, admin_of(bid.provider))
     response = client.post(
-        reverse("tenders:bid_submit", args=[bid.pk]), {"seen_state": "draft"}, follow=True
+        reverse("tenders:bid_submit", args=[bid.pk]),
+        {"seen_state": "draft", "seen": bid_fingerprint(bid)},
+        follow=True,
     )
     bid.refresh_from_db()
     text = response.content.decode()
@@ -143,7 +146,8 @@ def test_submitting_shows_the_receipt_with_what_is_hashed(client, bid):
 def test_an_incomplete_submission_shows_every_failure(client, tender):
     bid = BidFactory(tender=tender, provider=eligible_provider(tender))
     response = _login(client, admin_of(bid.provider)).post(
-        reverse("tenders:bid_submit", args=[bid.pk]), {"seen_state": "draft"}
+        reverse("tenders:bid_submit", args=[bid.pk]),
+        {"seen_state": "draft", "seen": bid_fingerprint(bid)},
     )
     errors = response.context["form"].non_field_errors()
     assert len(errors) >= 4

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from tenders.models import Evaluation, ModerationNote, PanelMember, ScoreSheet
 from tenders.services.award import award_approve, award_propose, objection_lodge
+from tenders.services.fingerprints import sheet_fingerprint
 from tests.factories.portal import UserFactory
 from tests.factories.providers import admin_of
 from tests.factories.tenders import (
@@ -100,8 +101,10 @@ def test_the_evaluator_submits_the_sheet_from_its_page(client):
     user = evaluators[0]
     score_all(evaluation, {user: {b: [7, 7] for b in bids}}, submit=False)
     _login(client, user)
+    sheet = ScoreSheet.objects.get(member__user=user)
     response = client.post(
-        reverse("tenders:evaluation_sheet_submit", args=[evaluation.pk]), {"seen_state": "draft"}
+        reverse("tenders:evaluation_sheet_submit", args=[evaluation.pk]),
+        {"seen_state": "draft", "seen": sheet_fingerprint(sheet)},
     )
     assert response.status_code == 302
     assert ScoreSheet.objects.get(member__user=user).state == "submitted"

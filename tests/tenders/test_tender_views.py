@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from portal.models import Etrap, ServiceType, TargetGroup, Velayat
 from tenders.models import Amendment, Bid, Tender
+from tenders.services.fingerprints import tender_fingerprint
 from tests.factories.documents import upload
 from tests.factories.portal import UserFactory
 from tests.factories.providers import ProviderFactory, admin_of
@@ -271,7 +272,9 @@ def test_publishing_from_the_page(officer_client, officer):
     tender = TenderFactory(created_by=officer)
 
     response = officer_client.post(
-        reverse("tenders:publish", args=[tender.pk]), {"seen_state": "draft"}, follow=True
+        reverse("tenders:publish", args=[tender.pk]),
+        {"seen_state": "draft", "seen": tender_fingerprint(tender)},
+        follow=True,
     )
 
     assert Tender.objects.get(pk=tender.pk).state == Tender.State.PUBLISHED
@@ -282,7 +285,9 @@ def test_publishing_an_incomplete_draft_shows_every_problem(officer_client, offi
     tender = TenderFactory(created_by=officer, budget_ceiling=None, description_ru="")
 
     response = officer_client.post(
-        reverse("tenders:publish", args=[tender.pk]), {"seen_state": "draft"}, follow=True
+        reverse("tenders:publish", args=[tender.pk]),
+        {"seen_state": "draft", "seen": tender_fingerprint(tender)},
+        follow=True,
     )
 
     page = response.content.decode()

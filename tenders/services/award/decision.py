@@ -17,6 +17,7 @@ from tenders.services.award.common import (
 )
 from tenders.services.evaluation.common import locked, reason_required, submitted_bids
 from tenders.services.evaluation.results import evaluation_results, proposal
+from tenders.services.fingerprints import check_decision_seen
 from workflows import audit, outbox, runner
 from workflows.errors import DomainError, forbidden, not_allowed
 from workflows.outbox import Notice
@@ -102,12 +103,17 @@ def _lines(decision, tender, results, winners):
     return AwardLine.objects.bulk_create(lines)
 
 
-def award_approve(*, actor, decision, seen_state=None):
+def award_approve(*, actor, decision, seen=None, seen_state=None):
     """Approve a proposed award (proposed -> approved) and start the standstill period.
 
     A ministry approver only, not the person who proposed it. The standstill ends the
     evaluation's ``standstill_days`` calendar days later. Every bidder is told the outcome and
     pointed to its own result page; the officer is told. A repeat is a no-op.
+
+    ``seen`` is the fingerprint of the decision as its page showed it
+    (``fingerprints.decision_fingerprint``); a decision changed since is refused as ``stale``,
+    naming what changed, and nothing changes. ``None`` (the default) is for callers that show
+    no page; a page passes the text it received, so a missing or forged one is refused.
     """
     now = timezone.now()
 
@@ -118,6 +124,7 @@ def award_approve(*, actor, decision, seen_state=None):
             raise DomainError(
                 "own_proposal", _("An award is approved by someone other than its proposer.")
             )
+        check_decision_seen(row, seen)
 
     def notify(row, entry):
         officer = Notice(

@@ -20,6 +20,7 @@ from tenders.services.evaluation.common import (
     sitting_chair,
 )
 from tenders.services.evaluation.results import divergences
+from tenders.services.fingerprints import check_sheet_seen
 from workflows import audit, runner
 from workflows.errors import DomainError, forbidden, interpolate_lazy, not_allowed
 from workflows.outbox import Notice
@@ -95,8 +96,14 @@ def clean_points(points, criterion, field):
     return value.quantize(Decimal("0.1"))
 
 
-def sheet_submit(*, actor, sheet, seen_state=None):
+def sheet_submit(*, actor, sheet, seen=None, seen_state=None):
     """Submit the actor's own complete sheet (draft -> submitted); it is then locked.
+
+    ``seen`` is the fingerprint of the sheet as its page showed it
+    (``fingerprints.sheet_fingerprint``): scores saved since (in another tab) refuse the
+    submission as ``stale``, naming what changed, and nothing changes. ``None`` (the default)
+    is for callers that show no page, such as demo loading; a page passes the text it
+    received, so a missing or forged fingerprint is refused the same way.
 
     Every eligible bid needs points and a written justification on every criterion. A sheet is
     still accepted after the evaluation deadline (the officer has been told it is late).
@@ -108,6 +115,7 @@ def sheet_submit(*, actor, sheet, seen_state=None):
         evaluation = row.evaluation
         if evaluation.state != Evaluation.State.SCORING:
             raise not_allowed(evaluation.get_state_display())
+        check_sheet_seen(row, seen)
         missing = incomplete_entries(row)
         if missing:
             raise DomainError(
