@@ -195,8 +195,9 @@ def report_accept(*, actor, report, seen_state=None, note=""):
 
 def _send(actor, report, transition, event, seen, seen_state, seen_version):
     def check(row):
-        check_version(row, seen_version)
+        # The fingerprint first: when the content changed, its refusal says what changed.
         check_report_seen(row, seen)
+        check_version(row, seen_version)
         problems = report_problems(row)
         if problems:
             raise ReportIncomplete(problems)
