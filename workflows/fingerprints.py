@@ -9,8 +9,10 @@ which parts changed. It is not a secret: a forged one that matches the content o
 that the user saw what is there now.
 """
 
+import datetime
 import hashlib
 import json
+from decimal import Decimal
 
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
@@ -22,9 +24,23 @@ PART_LENGTH = 16
 UNREADABLE = _("the page sent did not say which version it showed")
 
 
+def _plain(value):
+    # Equal values give equal text whichever way they were loaded: 450000 and 450000.00 are
+    # one amount, and a moment is the same in any time zone.
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    if isinstance(value, datetime.datetime) and value.tzinfo is not None:
+        return value.astimezone(datetime.UTC).isoformat()
+    if isinstance(value, datetime.date | datetime.time):
+        return value.isoformat()
+    return str(value)
+
+
 def part_digest(value):
-    """A short SHA-256 of ``value``, any JSON-able content (Decimals and dates as text)."""
-    data = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    """A short SHA-256 of ``value``: JSON-able content, with Decimals and dates as text."""
+    data = json.dumps(
+        value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_plain
+    )
     return hashlib.sha256(data.encode("utf-8")).hexdigest()[:PART_LENGTH]
 
 

@@ -405,3 +405,14 @@ def test_a_second_click_on_a_published_tender_changes_nothing(client, officer):
     again = client.post(url, data, follow=True)
     assert "changed after you opened" not in again.content.decode()
     assert history(tender).filter(action="publish").count() == 1
+
+
+def test_the_submit_page_shows_staff_as_the_submission_will_seal_them(client):
+    tender = bid_ready_tender()
+    bid = BidFactory(tender=tender, provider=eligible_provider(tender), withdrawn=True)
+    person = bid.staff.get().staff_member
+    person.full_name = "Maral Ataýewa"
+    person.save(update_fields=["full_name"])
+    client = _signed_in(client, admin_of(bid.provider))
+    text = client.get(reverse("tenders:bid_submit", args=[bid.pk])).content.decode()
+    assert "Maral Ataýewa" in text
