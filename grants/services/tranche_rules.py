@@ -70,13 +70,18 @@ def is_due(tranche):
     return all(c.met for c in tranche_conditions(tranche) if c.stage == RELEASE)
 
 
+# What approving or paying says while a payment condition is unmet: condition code ->
+# (error code, message).
+PAYMENT_REFUSALS = {
+    "not_on_hold": ("on_hold", _("Payments are on hold while the agreement is suspended.")),
+}
+
+
 def require_payable(tranche):
     """Refuse approving or paying ``tranche`` while a payment condition is unmet."""
     for condition in tranche_conditions(tranche):
         if condition.stage == PAYMENT and not condition.met:
-            raise DomainError(
-                "on_hold", _("Payments are on hold while the agreement is suspended.")
-            )
+            raise DomainError(*PAYMENT_REFUSALS[condition.code])
 
 
 def payment_refusal(actor, tranche):
