@@ -21,7 +21,11 @@ The life of a grant, and where each part lives:
 * ``services.report_entry`` and ``validation`` — the grantee fills in aggregate numbers only;
   completeness and consistency are checked on submission.
 * ``services.report_review`` — open → submitted → accepted, or returned (comments per section)
-  → resubmitted → accepted or returned. Accepting releases the report's tranches.
+  → resubmitted → accepted or returned. Accepting releases the tranches whose conditions are
+  then all met.
 * ``services.tranche`` — eligible → approved → paid, by a grant officer; never ahead of the
-  condition; on hold while the agreement is suspended.
+  condition; on hold while the agreement is suspended; with four eyes, paid by another officer
+  than the one who approved it.
+* ``services.tranche_rules`` — each tranche's conditions with whether they are met: what
+  releases it, and what the tranche page shows.
 """

@@ -28,4 +28,5 @@ ACTIONS = {
     "cancel": _("Cancelled"),
     "mark_overdue": _("Marked overdue"),
     "escalate": _("Reported to the grant officers as late"),
+    "record_payment_refused": _("Payment refused: the approver cannot record it"),
 }

@@ -56,6 +56,8 @@ from tenders.demo_evaluation import (
 )
 
 OFFICER_USERNAME = "grants"
+# With four eyes the officer who approves a tranche cannot record its payment.
+CASHIER_USERNAME = "payments"
 # New service users per month, as shares of the half-year's total: the services grew as the
 # etrap social workers referred more people.
 MONTHS = (10, 14, 17, 19, 20, 20)
@@ -131,11 +133,12 @@ def build(demo):
     if not history_available():
         return
     officer = demo.users.get(OFFICER_USERNAME)
+    cashier = demo.users.get(CASHIER_USERNAME)
     titles = [spec["title_en"] for spec in TENDERS[:3]]
     agreements = GrantAgreement.objects.filter(bid__tender__title_en__in=titles).order_by("pk")
     for agreement in agreements:
         with transaction.atomic():
-            agreement = run_agreement(agreement, officer)
+            agreement = run_agreement(agreement, officer, cashier)
         demo.stdout.write(
             f"Grant {agreement.reference} {agreement.grantee.name_en}: "
             f"{agreement.get_state_display()}\n"
@@ -143,7 +146,7 @@ def build(demo):
     deliver_past_notices()
 
 
-def run_agreement(agreement, officer):
+def run_agreement(agreement, officer, cashier):
     """Sign, start and report on ``agreement`` up to where its history has reached."""
     timeline = Timeline(agreement.bid.tender.grant_start)
     grantee_admin = agreement.grantee.memberships.filter(role=MemberRole.ADMIN).first().user
@@ -157,7 +160,7 @@ def run_agreement(agreement, officer):
             )
         with at(moment(signing_day, 15)):
             agreement = agreement_confirm_signature(actor=grantee_admin, agreement=agreement)
-    _pay(agreement, 1, officer, signing_day + datetime.timedelta(days=4))
+    _pay(agreement, 1, (officer, cashier), signing_day + datetime.timedelta(days=4))
     if agreement.state == AgreementState.SIGNED:
         with at(moment(timeline.start, 9)):
             agreement = agreement_activate(actor=officer, agreement=agreement)
@@ -166,7 +169,7 @@ def run_agreement(agreement, officer):
     for report, month in zip(reports.order_by("number"), figures, strict=True):
         _report(report, month, officer, grantee_admin)
         if report.number == SECOND_TRANCHE_PERIOD:
-            _pay(agreement, 2, officer, report.period_end + datetime.timedelta(days=10))
+            _pay(agreement, 2, (officer, cashier), report.period_end + datetime.timedelta(days=10))
     agreement.refresh_from_db()
     return agreement
 
@@ -223,7 +226,8 @@ def _prepare(agreement, officer, profile):
     )
 
 
-def _pay(agreement, position, officer, day):
+def _pay(agreement, position, officers, day):
+    officer, cashier = officers
     tranche = agreement.tranches.get(position=position)
     if tranche.state == TrancheState.ELIGIBLE:
         with at(moment(day, 10)):
@@ -232,7 +236,7 @@ def _pay(agreement, position, officer, day):
         paid_on = day + datetime.timedelta(days=3)
         with at(moment(paid_on, 16)):
             tranche_record_payment(
-                actor=officer,
+                actor=cashier,
                 tranche=tranche,
                 paid_on=paid_on,
                 reference=f"{agreement.reference}/T{position}",

@@ -5,6 +5,7 @@ from django.db.models import Q, Sum
 from django.http import Http404
 
 from grants.models import (
+    AgreementState,
     GrantAgreement,
     PilotReport,
     ReportState,
@@ -15,6 +16,9 @@ from grants.models.report import EDITABLE_REPORT_STATES, REVIEW_STATES
 from grants.permissions import is_grant_officer
 from portal.models import Role
 from providers.models import MemberRole
+
+# Agreements whose scheduled tranches can still be earned.
+WAITING_AGREEMENT_STATES = (AgreementState.SIGNED, AgreementState.ACTIVE, AgreementState.SUSPENDED)
 
 
 def _member_filter(user, prefix=""):
@@ -95,6 +99,18 @@ def tranches_to_handle(user):
         tranches_visible_to(user)
         .filter(state__in=[TrancheState.ELIGIBLE, TrancheState.APPROVED])
         .order_by("eligible_at", "pk")
+    )
+
+
+def tranches_waiting(user):
+    """Scheduled tranches of agreements past signing or under way: what they still wait for
+    is shown to the grant officer. Earliest agreement and position first."""
+    if not is_grant_officer(user):
+        return Tranche.objects.none()
+    return (
+        tranches_visible_to(user)
+        .filter(state=TrancheState.SCHEDULED, agreement__state__in=WAITING_AGREEMENT_STATES)
+        .order_by("agreement__signed_at", "agreement_id", "position", "pk")
     )
 
 

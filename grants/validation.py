@@ -20,7 +20,7 @@ from grants.models import (
     ReportState,
     ServiceKind,
 )
-from portal.formatting import money, percent
+from portal.formatting import money, percent, whole
 
 DEFAULT_TOLERANCE_PERCENT = 10
 
@@ -86,7 +86,7 @@ def _beneficiary_problems(report):
                         "The breakdown counts %(counted)s %(label)s, but the total says "
                         "%(total)s; the breakdown must add up to the total."
                     )
-                    % {"counted": counted, "label": label, "total": total},
+                    % {"counted": whole(counted), "label": label, "total": whole(total)},
                     field,
                 )
             )

@@ -62,6 +62,8 @@ STAFF_ACCOUNTS = [
     ("evaluator3", "demo-evaluator-2026", "Serdar Gurbanow", Role.EVALUATOR),
     ("approver", "demo-approver-2026", "Bahar Hojaýewa", Role.APPROVER),
     ("grants", "demo-grants-2026", "Döwlet Annaýew", Role.GRANT_OFFICER),
+    # Four eyes: the payments "grants" approves are recorded by a second grant officer.
+    ("payments", "demo-payments-2026", "Maral Orazgeldiýewa", Role.GRANT_OFFICER),
 ]
 
 

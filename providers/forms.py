@@ -3,6 +3,7 @@ saw, so a form left open while someone else moved the organisation on is refused
 
 from django import forms
 from django.contrib.auth import password_validation
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from portal.documents.fields import DocumentField
@@ -35,7 +36,9 @@ class ProviderForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["velayat"].queryset = Velayat.objects.filter(active=True)
-        self.fields["etrap"].queryset = Etrap.objects.filter(active=True).select_related("velayat")
+        self.fields["velayat"].widget.attrs.update(etrap_switch_attrs(self["etrap"].auto_id))
+        # Every etrap, so the form works without JavaScript; htmx narrows the list.
+        self.fields["etrap"].queryset = etraps_of(None)
         self.fields["target_groups"].queryset = TargetGroup.objects.filter(active=True)
         self.fields["service_types"].queryset = ServiceType.objects.filter(active=True)
         if self.instance.pk:
@@ -52,6 +55,26 @@ class ProviderForm(forms.ModelForm):
         data = dict(self.cleaned_data)
         data.pop("seen_state", None)
         return data
+
+
+def etraps_of(velayat_id):
+    """The active etraps offered for a velayat (all of them when none is chosen)."""
+    etraps = Etrap.objects.filter(active=True).select_related("velayat")
+    if velayat_id and str(velayat_id).isdigit():
+        return etraps.filter(velayat_id=velayat_id)
+    return etraps
+
+
+def etrap_switch_attrs(etrap_id):
+    """htmx attributes that narrow the etrap list (the element ``etrap_id``) to the chosen
+    velayat, on load and on every change, keeping the etrap chosen if it is still offered."""
+    return {
+        "hx-get": reverse("providers:etrap_options"),
+        "hx-target": f"#{etrap_id}",
+        "hx-include": f"#{etrap_id}",
+        "hx-trigger": "load, change",
+        "hx-swap": "innerHTML",
+    }
 
 
 class InviteForm(forms.Form):

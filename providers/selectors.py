@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, Q
 
 from portal.models import Role
+from portal.ordering import naturally
 from providers import permissions
 from providers.models import (
     Invitation,
@@ -84,13 +85,15 @@ def visible_certificates(user):
 
 
 def staff_roster(provider):
-    """The organisation's staff with their training records, active people first."""
-    return provider.staff.order_by("-active", "full_name").prefetch_related(
+    """The organisation's staff with their training records, as a list: active people first,
+    each group in natural order of names ("Staff 2" before "Staff 10")."""
+    staff = provider.staff.prefetch_related(
         Prefetch(
             "training_records",
             queryset=TrainingRecord.objects.select_related("certificate").order_by("-started_on"),
         )
     )
+    return naturally(staff, key=lambda member: (not member.active, member.full_name))
 
 
 def providers_for_review(user, *, state=None, velayat=None, query=""):

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", organisation.my_organisation, name="my_organisation"),
     path("register/", organisation.register, name="register"),
     path("edit/", organisation.edit, name="edit"),
+    path("etraps/", organisation.etrap_options, name="etrap_options"),
     path("submit/", organisation.submit, name="submit"),
     path("members/", members.members, name="members"),
     path("members/<int:pk>/role/", members.member_role, name="member_role"),

@@ -44,6 +44,7 @@ from grants.models import (
 )
 from grants.selectors import agreements_visible_to
 from portal.models import Etrap, TargetGroup
+from portal.ordering import reference_order
 
 MONEY = models.DecimalField(max_digits=16, decimal_places=2)
 # Submitted at least once and not sent back: on time or late, by the first submission.
@@ -245,7 +246,7 @@ def agreement_figures(agreements, today):
             reports_overdue=subquery_count(overdue),
         )
         .annotate(burn_rate=percentage(F("spent"), F("amount")))
-        .order_by("reference")
+        .order_by(*reference_order())
     )
 
 

@@ -19,7 +19,6 @@ from grants.models import (
     ReportReviewComment,
     ReportSection,
     ReportState,
-    TrancheState,
 )
 from grants.services.common import (
     check_version,
@@ -31,7 +30,7 @@ from grants.services.common import (
 )
 from grants.services.fingerprints import check_report_seen
 from grants.services.lifecycle import agreement_complete
-from grants.services.tranche import release_tranches
+from grants.services.tranche import release_due_tranches
 from grants.validation import report_problems
 from workflows import runner
 from workflows.errors import DomainError
@@ -187,7 +186,7 @@ def report_accept(*, actor, report, seen_state=None, note=""):
         )
         if row.state == before.state:
             return row
-        release_tranches(row.tranches.filter(state=TrancheState.SCHEDULED), actor=actor, now=now)
+        release_due_tranches(row.agreement, actor=actor, now=now)
         if row.kind == ReportKind.FINAL and row.agreement.state in LIVE_STATES:
             agreement_complete(actor=actor, agreement=row.agreement)
     return row

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from grants import permissions
 from grants.checks import signing_problems
-from grants.models import PilotReport, ReportKind, TrancheCondition, TrancheState
+from grants.models import PilotReport, ReportKind, TrancheCondition
 from grants.schedule import final_period, reporting_periods
 from grants.services.common import (
     agreement_context,
@@ -21,7 +21,7 @@ from grants.services.common import (
     lock_agreement,
     parties_notice,
 )
-from grants.services.tranche import release_tranches
+from grants.services.tranche import release_due_tranches
 from workflows import audit, outbox, runner
 from workflows.errors import DomainError, forbidden, not_allowed
 
@@ -98,11 +98,7 @@ def _sign(row, actor, now):
     )
     reports = create_reports(signed)
     _link_tranches(signed, reports)
-    release_tranches(
-        signed.tranches.filter(condition=TrancheCondition.SIGNING, state=TrancheState.SCHEDULED),
-        actor=actor,
-        now=now,
-    )
+    release_due_tranches(signed, actor=actor, now=now)
     return signed
 
 

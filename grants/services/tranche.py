@@ -4,14 +4,15 @@ Nothing is paid ahead of its condition: a tranche becomes eligible only inside t
 meets that condition (signing, or accepting its report), only an eligible tranche can be
 approved and only an approved one marked paid. Payments are on hold while the agreement is
 suspended. After termination, tranches earned before it (eligible or approved) can still be
-approved and paid.
+approved and paid. The conditions themselves are in ``tranche_rules``. With four eyes
+(``settings.FOUR_EYES``) the officer who approved a tranche cannot record its payment.
 """
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from grants import permissions
-from grants.models import AgreementState
+from grants.models import Tranche, TrancheState
 from grants.services.common import (
     officers_notice,
     parties_notice,
@@ -19,17 +20,28 @@ from grants.services.common import (
     tranche_context,
     tranche_url,
 )
-from workflows import runner
+from grants.services.tranche_rules import is_due, payment_refusal, require_payable
+from workflows import audit, runner
 from workflows.errors import DomainError
 
 MAX_REFERENCE_LENGTH = 100
 
+# The audit action of a payment refused to the officer who approved the tranche.
+PAYMENT_REFUSED = "record_payment_refused"
 
-def release_tranches(tranches, *, actor, now):
-    """Make every scheduled tranche in ``tranches`` eligible, in the caller's transaction, and
-    tell the grant officers that it waits for approval. A tranche already released stays as
-    it is."""
-    for tranche in tranches:
+
+def release_due_tranches(agreement, *, actor, now):
+    """Make every scheduled tranche of ``agreement`` whose release conditions are all met
+    (``tranche_rules.is_due``) eligible, in the caller's transaction, and tell the grant
+    officers that it waits for approval. Call it after a change that may meet a condition
+    (signing, accepting a report); a tranche already released stays as it is, so a repeat
+    does nothing."""
+    scheduled = Tranche.objects.filter(
+        agreement_id=agreement.pk, state=TrancheState.SCHEDULED
+    ).select_related("agreement", "report")
+    for tranche in scheduled:
+        if not is_due(tranche):
+            continue
         runner.apply(
             tranche,
             "make_eligible",
@@ -53,7 +65,7 @@ def tranche_approve(*, actor, tranche, seen_state=None, note=""):
         seen_state=seen_state,
         note=(note or "").strip(),
         permission=permissions.can_manage_tranche,
-        check=_not_on_hold,
+        check=require_payable,
         notify=_notify("grants.tranche_approved"),
         approved_at=timezone.now(),
         approved_by=actor,
@@ -63,14 +75,31 @@ def tranche_approve(*, actor, tranche, seen_state=None, note=""):
 def tranche_record_payment(*, actor, tranche, paid_on, reference, seen_state=None):
     """Record that an approved tranche was paid on ``paid_on`` with the bank's ``reference``.
 
-    Grant officers only, not while the agreement is suspended. The payment date cannot be in
-    the future nor before the approval; the reference is required. Tells both parties after
-    commit. A repeat is a no-op.
+    Grant officers only, not while the agreement is suspended, and with four eyes not the
+    officer who approved it: that refusal is written to the audit log (action
+    ``record_payment_refused``) before it is raised, so it stays when the caller's own
+    transaction commits. The payment date cannot be in the future nor before the approval;
+    the reference is required. Tells both parties after commit. A repeat is a no-op.
     """
     reference = (reference or "").strip()
+    current = Tranche.objects.get(pk=tranche.pk)
+    refusal = payment_refusal(actor, current)
+    if refusal is not None:
+        audit.record(
+            current,
+            PAYMENT_REFUSED,
+            actor=actor,
+            source_state=current.state,
+            note=str(refusal.message),
+            data={"code": refusal.code, "approved_by": current.approved_by_id},
+        )
+        raise refusal
 
     def check(row):
-        _not_on_hold(row)
+        require_payable(row)
+        refused = payment_refusal(actor, row)
+        if refused is not None:
+            raise refused
         if paid_on is None:
             raise DomainError("paid_on_required", _("Give the payment date."), field="paid_on")
         if paid_on > today():
@@ -108,11 +137,6 @@ def tranche_record_payment(*, actor, tranche, paid_on, reference, seen_state=Non
         reference=reference,
         recorded_by=actor,
     )
-
-
-def _not_on_hold(row):
-    if row.agreement.state == AgreementState.SUSPENDED:
-        raise DomainError("on_hold", _("Payments are on hold while the agreement is suspended."))
 
 
 def _notify(event):

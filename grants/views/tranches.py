@@ -1,4 +1,5 @@
-"""The grant officer's tranche page: tranches to approve and payments to record."""
+"""The grant officer's tranche page: tranches to approve and payments to record, and the
+tranches still waiting, each with its conditions and whether they are met."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -10,6 +11,7 @@ from grants import selectors
 from grants.forms.tranche import PaymentForm, TrancheStateForm
 from grants.models import TrancheState
 from grants.services import tranche_approve, tranche_record_payment
+from grants.services.tranche_rules import payment_refusal, tranche_conditions
 from grants.views.common import attempt, officer_or_404
 
 
@@ -61,13 +63,18 @@ def tranche_payment(request, pk):
 
 def _context(request):
     tranches = list(selectors.tranches_to_handle(request.user))
+    waiting = list(selectors.tranches_waiting(request.user))
+    for tranche in [*tranches, *waiting]:
+        tranche.conditions = tranche_conditions(tranche)
+        tranche.payment_refusal = payment_refusal(request.user, tranche)
     return {
         "tranches": tranches,
+        "waiting": waiting,
         "payment_forms": {
             tranche.pk: PaymentForm(
                 initial={"seen_state": tranche.state}, prefix=f"pay-{tranche.pk}"
             )
             for tranche in tranches
-            if tranche.state == TrancheState.APPROVED
+            if tranche.state == TrancheState.APPROVED and tranche.payment_refusal is None
         },
     }

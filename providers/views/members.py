@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from portal.ordering import naturally
 from providers import permissions, selectors
 from providers.forms import InviteForm, RoleForm, SignUpForm
 from providers.services import (
@@ -39,7 +40,7 @@ def members(request):
             if done:
                 messages.success(request, _("The invitation has been sent."))
                 return redirect("providers:members")
-    memberships = selectors.own_memberships(request.user).order_by("user__username")
+    memberships = naturally(selectors.own_memberships(request.user), key=lambda m: m.user.username)
     return render(
         request,
         "providers/members.html",

@@ -6,10 +6,10 @@ from django.http import HttpResponseForbidden
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from providers import permissions, selectors
-from providers.forms import ProviderForm, SeenStateForm
+from providers.forms import ProviderForm, SeenStateForm, etraps_of
 from providers.readiness import missing_for_submission
 from providers.services import provider_register, provider_submit, provider_update
 from providers.services.common import NOT_EDITABLE
@@ -102,3 +102,17 @@ def submit(request):
         if done:
             messages.success(request, _("Your organisation is submitted for verification."))
     return redirect("providers:my_organisation")
+
+
+@login_required
+@require_GET
+def etrap_options(request):
+    """The etrap options for the chosen velayat (an htmx partial of the organisation form)."""
+    return render(
+        request,
+        "providers/includes/etrap_options.html",
+        {
+            "etraps": etraps_of(request.GET.get("velayat")),
+            "selected": request.GET.get("etrap", ""),
+        },
+    )

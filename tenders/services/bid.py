@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
 from portal.documents.storage import discard, store
+from portal.formatting import money
 from providers import permissions as provider_permissions
 from providers.selectors import provider_for_user
 from tenders import permissions
@@ -152,7 +153,7 @@ def bid_budget_line_add(*, actor, bid, category, description, amount, seen_state
                     "This line brings the total to %(total)s TMT, above the ceiling of "
                     "%(ceiling)s TMT."
                 )
-                % {"total": f"{total:.2f}", "ceiling": f"{ceiling:.2f}"},
+                % {"total": money(total), "ceiling": money(ceiling)},
                 field="amount",
             )
         line = BidBudgetLine.objects.create(

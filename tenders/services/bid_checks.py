@@ -6,6 +6,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.formatting import money
 from providers import eligibility
 from providers.eligibility import Failure
 from workflows.errors import DomainError
@@ -101,7 +102,7 @@ def _budget_failures(bid, tender):
             Failure(
                 "over_ceiling",
                 _("The budget totals %(total)s TMT, above the ceiling of %(ceiling)s TMT.")
-                % {"total": f"{total:.2f}", "ceiling": f"{tender.budget_ceiling:.2f}"},
+                % {"total": money(total), "ceiling": money(tender.budget_ceiling)},
             )
         ]
     return []

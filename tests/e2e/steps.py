@@ -11,6 +11,7 @@ from pathlib import Path
 from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone, translation
 from django.utils.text import capfirst
+from playwright.sync_api import expect
 
 from portal.models import User
 from tests.factories.documents import pdf_bytes
@@ -154,7 +155,10 @@ class Steps:
         field("address").fill("Bitarap Türkmenistan şaýoly 1")
         velayat = Velayat.objects.filter(active=True, etraps__active=True).first()
         field("velayat").select_option(str(velayat.pk))
-        field("etrap").select_option(str(velayat.etraps.filter(active=True).first().pk))
+        etraps = velayat.etraps.filter(active=True)
+        # The list narrows to the velayat's etraps (and the empty choice) before one is chosen.
+        expect(field("etrap").locator("option")).to_have_count(etraps.count() + 1)
+        field("etrap").select_option(str(etraps.first().pk))
         field("phone").fill("+993 12 00 00 00")
         field("email").fill(f"office@{registration_number.lower()}.example.org")
         for name in ("target_groups", "service_types"):

@@ -228,13 +228,16 @@ def test_a_tender_goes_from_sign_up_to_a_paid_tranche(new_page, clock):
     assert report.state == "accepted", report.state
     screenshot(grantee.page, "ngo_report")
 
-    # A tranche is approved and paid.
+    # A tranche is approved by one grant officer and paid by another (four eyes).
     tranche = agreement.tranches.order_by("position").first()
     grant_officer.page.goto("/grants/tranches/")
     grant_officer.click("Approve for payment")
-    grant_officer.label("Payment date").fill(timezone.localdate().isoformat())
-    grant_officer.label("Payment reference").fill("PP-2027-0001")
-    grant_officer.click("Record the payment")
+    assert "another grant officer must record its payment" in grant_officer.page.content()
+    cashier = cast.open(UserFactory(grant_officer=True))
+    cashier.page.goto("/grants/tranches/")
+    cashier.label("Payment date").fill(timezone.localdate().isoformat())
+    cashier.label("Payment reference").fill("PP-2027-0001")
+    cashier.click("Record the payment")
     tranche.refresh_from_db()
     assert tranche.state == "paid", tranche.state
 

@@ -291,7 +291,8 @@ def test_a_repeated_return_adds_no_comments(officer):
 def test_accepting_a_report_releases_its_tranche_in_the_same_transaction(officer):
     report = PilotReportFactory(submitted=True)
     tranche = TrancheFactory(agreement=report.agreement, report=report)
-    other = TrancheFactory(agreement=report.agreement)
+    later = PilotReportFactory(agreement=report.agreement, number=report.number + 1)
+    other = TrancheFactory(agreement=report.agreement, report=later)
 
     report_accept(actor=officer, report=report)
 

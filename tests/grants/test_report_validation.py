@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 from django.test import override_settings
+from django.utils import translation
 
 from grants.models import ReportSection, ServiceKind
 from grants.validation import report_problems
@@ -142,3 +143,12 @@ def test_a_blank_narrative_is_named_field_by_field():
 
 def test_the_factory_fills_a_report_that_passes_every_check():
     assert report_problems(fill_report(PilotReportFactory(open=True))) == []
+
+
+def test_the_breakdown_problem_writes_large_numbers_as_russian_does():
+    report = save(PilotReportFactory(open=True), beneficiaries_new=1500)
+
+    with translation.override("ru"):
+        message = report_problems(report)[0].message
+
+    assert "1\u00a0500" in message

@@ -14,6 +14,7 @@ from tests.factories.grants import (
     grantee_admin,
     grantee_member,
 )
+from tests.factories.grants import officer as another_officer
 from tests.factories.portal import UserFactory
 from workflows.audit import history
 from workflows.errors import ConflictError, DomainError
@@ -53,10 +54,12 @@ def test_an_officer_moves_the_tranche_on(officer, service, source, target, _args
 def test_approval_and_payment_are_recorded_on_the_tranche(officer):
     tranche = TrancheFactory(eligible=True)
 
-    approved = tranche_approve(actor=officer, tranche=tranche)
-    paid = tranche_record_payment(actor=officer, tranche=approved, **payment())
+    cashier = another_officer()
 
-    assert (paid.approved_by, paid.payment_recorded_by) == (officer, officer)
+    approved = tranche_approve(actor=officer, tranche=tranche)
+    paid = tranche_record_payment(actor=cashier, tranche=approved, **payment())
+
+    assert (paid.approved_by, paid.payment_recorded_by) == (officer, cashier)
     assert (paid.paid_on, paid.payment_reference) == (TODAY(), "PP-2026-0042")
     assert history(tranche).get(action="record_payment").data["reference"] == "PP-2026-0042"
 
@@ -158,7 +161,7 @@ def test_a_tranche_earned_before_termination_is_still_paid(officer):
     tranche = TrancheFactory(agreement=agreement, eligible=True)
 
     approved = tranche_approve(actor=officer, tranche=tranche)
-    paid = tranche_record_payment(actor=officer, tranche=approved, **payment())
+    paid = tranche_record_payment(actor=another_officer(), tranche=approved, **payment())
 
     assert paid.state == TrancheState.PAID
 

@@ -14,6 +14,7 @@ from tests.factories.grants import (
     grantee_admin,
     grantee_member,
 )
+from tests.factories.grants import officer as make_officer
 from tests.grants.pages import messages_of, url
 
 pytestmark = pytest.mark.django_db
@@ -223,6 +224,7 @@ def test_the_officer_approves_and_records_a_payment(as_user, officer):
 
     assert list(client.get(url("tranches")).context["tranches"]) == [tranche]
     client.post(url("tranche_approve", tranche.pk), {"seen_state": "eligible"})
+    client = as_user(make_officer())
     response = client.post(
         url("tranche_pay", tranche.pk),
         {

@@ -15,6 +15,7 @@ EXPECTED = {
     "evaluator3": ("demo-evaluator-2026", {Role.EVALUATOR}),
     "approver": ("demo-approver-2026", {Role.APPROVER}),
     "grants": ("demo-grants-2026", {Role.GRANT_OFFICER}),
+    "payments": ("demo-payments-2026", {Role.GRANT_OFFICER}),
     "admin": ("demo-admin-2026", {Role.SYSTEM_ADMIN}),
     "ngo": ("demo-ngo-2026", set()),
 }

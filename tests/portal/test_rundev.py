@@ -16,6 +16,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from portal.management.commands.rundev import child_environment
+
 SERVICE_VARIABLES = ("DATABASE_URL", "REDIS_URL", "CELERY_", "EMAIL_", "AWS_", "PORTAL_", "DJANGO_")
 
 
@@ -132,6 +134,10 @@ def test_rundev_serves_delivers_mail_through_its_worker_and_stops_every_process(
 
         wait_for(lambda: reset_mails(mail_dir), 60, "the password-reset mail", log_path)
         assert len(reset_mails(mail_dir)) == 1
+        # The link in the mail leads to this server, not to the default port.
+        assert f"http://127.0.0.1:{port}/accounts/password/reset/" in (
+            reset_mails(mail_dir)[0].read_text()
+        )
         assert re.search(r"Task workflows\.deliver_message\[.+\] succeeded", log_path.read_text())
 
         started = descendants(rundev.pid)
@@ -162,3 +168,51 @@ def can_get(browser, path):
         return browser.get(path)[0] == 200
     except OSError:
         return False
+
+
+def test_rundev_gives_its_children_the_site_address_of_its_port(monkeypatch):
+    monkeypatch.delenv("PORTAL_SITE_URL", raising=False)
+
+    assert child_environment(8311)["PORTAL_SITE_URL"] == "http://127.0.0.1:8311"
+
+
+def test_rundev_keeps_a_site_address_that_is_set(monkeypatch):
+    monkeypatch.setenv("PORTAL_SITE_URL", "https://portal.example.org")
+
+    assert child_environment(8311)["PORTAL_SITE_URL"] == "https://portal.example.org"
+
+
+def fake_venv(tmp_path):
+    """A virtual environment whose ``python`` only writes down the site address it was given
+    and its arguments, so ``make run`` can be watched without starting anything."""
+    venv = tmp_path / "venv"
+    (venv / "bin").mkdir(parents=True)
+    python = venv / "bin" / "python"
+    python.write_text(f'#!/bin/sh\necho "$PORTAL_SITE_URL $*" >> {tmp_path / "calls"}\n')
+    python.chmod(0o755)
+    (venv / ".installed").touch()
+    return venv
+
+
+@pytest.mark.parametrize(
+    "given, expected",
+    [(None, "http://127.0.0.1:8311"), ("https://portal.example.org", "https://portal.example.org")],
+)
+def test_make_run_on_another_port_points_the_demo_hint_and_mails_at_it(tmp_path, given, expected):
+    env = {k: v for k, v in os.environ.items() if k != "PORTAL_SITE_URL"}
+    if given:
+        env["PORTAL_SITE_URL"] = given
+    venv = fake_venv(tmp_path)
+
+    subprocess.run(
+        ["make", "--no-print-directory", "run", "PORT=8311", f"VENV={venv}"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+
+    calls = (tmp_path / "calls").read_text().splitlines()
+    assert [call.split(" ", 1)[0] for call in calls] == [expected] * 3
+    assert calls[1].endswith("manage.py load_demo")
+    assert calls[2].endswith("manage.py rundev --port 8311")

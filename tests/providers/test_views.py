@@ -484,6 +484,16 @@ def test_the_review_page_shows_documents_staff_and_the_decisions(client, officer
     assert url("document_download", provider.documents.first().pk) in body
 
 
+def test_the_decision_heading_names_the_organisation_in_the_officers_language(client, officer):
+    provider = ProviderFactory(submitted=True, complete=True)
+    officer.language = "ru"
+    officer.save(update_fields=["language"])
+
+    body = logged_in(client, officer).get(url("review", provider.pk)).content.decode()
+
+    assert f'<h2 id="decision-heading">Решение: {provider.name_ru}</h2>' in body
+
+
 def test_an_officer_verifies_from_the_review_page(client, officer):
     provider = ProviderFactory(submitted=True)
 

@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import connection
+from django.utils import translation
 
 from providers.models import MemberRole
 from tenders.models import Bid, BidDocument
@@ -263,6 +264,24 @@ def test_a_line_above_the_ceiling_is_refused(bid):
         )
     assert (refused.value.code, refused.value.field) == ("over_ceiling", "amount")
     assert not bid.budget_lines.exists()
+
+
+def test_the_ceiling_refusal_writes_the_amounts_as_russian_does(bid):
+    bid.tender.budget_ceiling = Decimal("260000")
+    bid.tender.save(update_fields=["budget_ceiling"])
+
+    with translation.override("ru"), pytest.raises(DomainError) as refused:
+        bid_budget_line_add(
+            actor=admin_of(bid.provider),
+            bid=bid,
+            category="staff",
+            description="Salaries",
+            amount=Decimal("260000.50"),
+        )
+
+    message = str(refused.value.message)
+    assert "260\u00a0000,50" in message and "260\u00a0000,00" in message
+    assert "260000.00" not in message
 
 
 @pytest.mark.parametrize("amount", [Decimal("0"), Decimal("-5")])

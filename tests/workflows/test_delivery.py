@@ -49,6 +49,15 @@ def test_delivering_an_email_twice_sends_it_once():
     assert message.attempts == 1
 
 
+def test_a_mail_links_to_the_site_address_of_the_run(settings):
+    settings.SITE_URL = "http://127.0.0.1:8311"
+    message = enqueue(UserFactory(email="alice@example.org"))["email"]
+
+    delivery.deliver(message.pk)
+
+    assert "http://127.0.0.1:8311/tickets/5/" in mail.outbox[0].body
+
+
 def test_delivering_an_in_app_message_twice_creates_one_notification():
     alice = UserFactory()
     message = enqueue(alice)["in_app"]

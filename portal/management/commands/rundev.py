@@ -1,4 +1,7 @@
-"""Run the portal for development: the web server and a Celery worker with embedded beat."""
+"""Run the portal for development: the web server and a Celery worker with embedded beat.
+
+Both children get ``PORTAL_SITE_URL`` (unless it is already set) pointing at the chosen port,
+so the links in mails, which the worker renders, lead to this server."""
 
 import os
 import signal
@@ -28,6 +31,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, port, concurrency, **options):
         manage = str(settings.BASE_DIR / "manage.py")
+        environment = child_environment(port)
         commands = {
             "web": [sys.executable, manage, "runserver", f"127.0.0.1:{port}"],
             "worker": [
@@ -55,7 +59,7 @@ class Command(BaseCommand):
                 # Each child leads its own process group, so stopping it reaches its own
                 # children too (runserver's reloader, the worker's pool and beat).
                 children[name] = subprocess.Popen(
-                    command, cwd=settings.BASE_DIR, start_new_session=True
+                    command, cwd=settings.BASE_DIR, env=environment, start_new_session=True
                 )
             self.announce(port)
             failed = self.wait(children, stop)
@@ -102,6 +106,14 @@ class Command(BaseCommand):
             deadline = time.monotonic() + seconds
             while time.monotonic() < deadline and any(group_alive(c) for c in alive):
                 time.sleep(0.2)
+
+
+def child_environment(port):
+    """This process's environment for the children, with ``PORTAL_SITE_URL`` defaulting to
+    the development server on ``port``."""
+    environment = dict(os.environ)
+    environment.setdefault("PORTAL_SITE_URL", f"http://127.0.0.1:{port}")
+    return environment
 
 
 def signal_group(child, sig):
