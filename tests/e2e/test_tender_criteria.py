@@ -28,6 +28,7 @@ def test_add_a_criterion_adds_a_row_in_the_page_and_the_draft_keeps_it(page):
     page.select_option('[name="service_type"]', str(ServiceType.objects.first().pk))
     page.select_option('[name="velayat"]', str(Velayat.objects.get(code="TM-S").pk))
     page.fill('[name="criteria-2-title_tk"]', "Tejribe")
+    page.fill('[name="criteria-2-title_ru"]', "Опыт")
     page.fill('[name="criteria-2-weight"]', "10")
     page.fill('[name="criteria-2-max_points"]', "10")
     steps.click("Save the draft")
