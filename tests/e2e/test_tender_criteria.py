@@ -4,7 +4,7 @@ import pytest
 
 from portal.models import ServiceType, Velayat
 from tenders.models import Tender
-from tests.e2e.steps import Steps
+from tests.e2e.steps import Steps, serious_violations
 from tests.factories.portal import UserFactory
 
 pytestmark = pytest.mark.e2e
@@ -24,6 +24,7 @@ def test_add_a_criterion_adds_a_row_in_the_page_and_the_draft_keeps_it(page):
     assert rows.nth(2).locator("legend").inner_text() == "Criterion 3"
     focused = page.evaluate("() => document.activeElement.name")
     assert focused == "criteria-2-title_tk"
+    assert serious_violations(page) == []
     page.fill('[name="title_tk"]', "Garrylara öýde hyzmat")
     page.select_option('[name="service_type"]', str(ServiceType.objects.first().pk))
     page.select_option('[name="velayat"]', str(Velayat.objects.get(code="TM-S").pk))
