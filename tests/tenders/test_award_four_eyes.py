@@ -59,9 +59,6 @@ def test_the_author_sees_the_approve_button_disabled_with_the_reason(client, dec
     page = client.get(reverse("tenders:award_decision", args=[decision.pk])).content.decode()
     assert "the author of the tender does not approve its award" in page
     assert 'disabled aria-describedby="four-eyes"' in page
-
-
-def test_another_approver_sees_the_approve_button_enabled(client, decision):
     client.force_login(UserFactory(approver=True))
     page = client.get(reverse("tenders:award_decision", args=[decision.pk])).content.decode()
     assert "Approve the award" in page

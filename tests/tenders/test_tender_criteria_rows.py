@@ -52,7 +52,11 @@ def test_add_a_criterion_without_script_shows_the_form_again_with_one_more_row(o
     assert "errorlist" not in page
 
 
-def test_the_added_row_is_saved_with_the_others(officer_client):
+def test_the_row_added_without_script_is_saved_with_the_others(officer_client):
+    page = officer_client.post(
+        reverse("tenders:create"), tender_form_data(add_criterion="1")
+    ).content.decode()
+    assert 'name="criteria-2-title_tk"' in page
     data = tender_form_data(**{"criteria-TOTAL_FORMS": "3", **_third_row()})
     response = officer_client.post(reverse("tenders:create"), data)
     assert response.status_code == 302
@@ -73,8 +77,14 @@ def test_adding_a_row_to_an_incomplete_draft_shows_no_errors(officer_client):
 
 def test_no_more_rows_than_the_formset_allows(officer_client):
     data = tender_form_data(add_criterion="1", **{"criteria-TOTAL_FORMS": "20"})
-    page = officer_client.post(reverse("tenders:create"), data).content.decode()
+    response = officer_client.post(reverse("tenders:create"), data)
+    page = response.content.decode()
+    assert response.status_code == 200
     assert 'name="criteria-TOTAL_FORMS" value="20"' in page
+    assert 'name="criteria-19-title_tk"' in page
+    assert 'name="criteria-20-title_tk"' not in page
+    assert "errorlist" not in page
+    assert not Tender.objects.exists()
 
 
 def test_a_saved_draft_keeps_its_criteria_when_a_row_is_added(client):
