@@ -108,6 +108,17 @@ def test_a_recused_member_is_replaced_once(evaluation):
     assert history(evaluation).filter(action="member_replaced").count() == 1
 
 
+def test_a_sitting_member_does_not_replace_a_recused_one(evaluation):
+    recused = _recused(evaluation)
+    sitting = PanelMemberFactory(evaluation=evaluation)
+    with pytest.raises(DomainError) as refused:
+        panel_member_replace(
+            actor=evaluation.created_by, evaluation=evaluation, member=recused, user=sitting.user
+        )
+    assert refused.value.code == "already_named"
+    assert not history(evaluation).filter(action="member_replaced").exists()
+
+
 def test_someone_who_declared_a_conflict_is_not_named_again(evaluation):
     recused = _recused(evaluation)
     with pytest.raises(DomainError) as refused:

@@ -104,6 +104,10 @@ def panel_member_replace(*, actor, evaluation, member, user):
             raise DomainError(
                 "already_replaced", _("This member has already been replaced."), field="member"
             )
+        if PanelMember.objects.filter(evaluation=row, user=user, recused_at__isnull=True).exists():
+            raise DomainError(
+                "already_named", _("This person is already on the panel."), field="user"
+            )
         seat = name_member(actor, row, user, member.role)
         audit.record(
             row,
