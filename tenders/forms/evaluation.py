@@ -11,6 +11,7 @@ from portal.models import Role, User
 from tenders.forms.tender import AshgabatDateTimeField
 from tenders.models import Evaluation, PanelMember, ScoreSheet
 from tenders.models.evaluation import DEFAULT_DIVERGENCE_SHARE, MIN_EVALUATORS
+from tenders.services.evaluation.panel import awaiting_replacement
 from tenders.services.evaluation.scoring import MAX_JUSTIFICATION
 
 YES_NO = [("yes", _("Passes")), ("no", _("Fails"))]
@@ -83,9 +84,7 @@ class ReplaceMemberForm(PanelMemberForm):
         super().__init__(*args, evaluation=evaluation, **kwargs)
         del self.fields["role"]
         self.fields["user"].label = _("Replacement")
-        self.fields["member"].queryset = evaluation.members.filter(
-            recused_at__isnull=False
-        ).select_related("user")
+        self.fields["member"].queryset = awaiting_replacement(evaluation).select_related("user")
         self.fields["member"].label_from_instance = lambda member: (
             f"{member.user} ({member.get_role_display()})"
         )

@@ -37,6 +37,7 @@ from tenders.services.evaluation.lifecycle import (
     scoring_blockers,
     unsuccessful_reason,
 )
+from tenders.services.evaluation.panel import awaiting_replacement
 from tenders.views.evaluation_common import error_to_form, error_to_messages
 from workflows.errors import DomainError
 
@@ -70,13 +71,12 @@ def manage_context(user, tender, evaluation, form, **forms):
     if evaluation is None:
         return context
     reason = unsuccessful_reason(evaluation)
-    members = evaluation.members.select_related("user", "declaration", "sheet")
     return {
         **context,
-        "members": members,
+        "members": evaluation.members.select_related("user", "declaration", "sheet"),
         "member_form": PanelMemberForm(evaluation=evaluation),
         "replace_form": ReplaceMemberForm(evaluation=evaluation)
-        if any(member.recused_at for member in members)
+        if awaiting_replacement(evaluation).exists()
         else None,
         "invite_form": InviteEvaluatorForm(),
         **forms,

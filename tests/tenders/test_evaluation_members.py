@@ -326,8 +326,14 @@ def test_the_officer_replaces_a_recused_member_from_the_panel_page(client, evalu
     assert evaluation.members.get(user=person).role == recused.role
 
 
-def test_a_page_without_a_recused_member_offers_no_replacement(client, evaluation):
+def test_a_page_without_a_recused_member_to_replace_offers_no_replacement(client, evaluation):
     PanelMemberFactory(evaluation=evaluation)
+    panel_member_replace(
+        actor=evaluation.created_by,
+        evaluation=evaluation,
+        member=_recused(evaluation),
+        user=UserFactory(evaluator=True),
+    )
     client.force_login(evaluation.created_by)
     page = client.get(reverse("tenders:evaluation_manage", args=[evaluation.tender_id]))
     assert "Replace a recused member" not in page.content.decode()

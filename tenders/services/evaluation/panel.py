@@ -95,8 +95,7 @@ def panel_member_replace(*, actor, evaluation, member, user):
             raise DomainError(
                 "not_recused", _("Only a recused member is replaced."), field="member"
             )
-        earlier = audit.history(row).filter(action="member_replaced", data__replaced=member.pk)
-        done = earlier.first()
+        done = _replacements(row).filter(data__replaced=member.pk).first()
         if done is not None:
             seat = PanelMember.objects.filter(pk=done.data["member"]).first()
             if seat is not None and seat.user_id == user.pk:
@@ -116,6 +115,16 @@ def panel_member_replace(*, actor, evaluation, member, user):
             data={"replaced": member.pk, "member": seat.pk, "user": user.pk},
         )
     return seat
+
+
+def _replacements(evaluation):
+    return audit.history(evaluation).filter(action="member_replaced")
+
+
+def awaiting_replacement(evaluation):
+    """The recused members of ``evaluation`` nobody has replaced yet."""
+    replaced = [entry.data["replaced"] for entry in _replacements(evaluation)]
+    return evaluation.members.filter(recused_at__isnull=False).exclude(pk__in=replaced)
 
 
 def open_panel(actor, evaluation):
