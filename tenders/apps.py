@@ -25,6 +25,11 @@ class TendersConfig(AppConfig):
             apply=lambda bid, now: bid_reminders.bid_remind(bid=bid, now=now),
         )
         from tenders.services import award, evaluation
+        from tenders.services.evaluation.invitation import EVALUATOR_INVITED
+        from workflows.preferences import send_immediately
+
+        # The link to choose a password is the invited evaluator's only way in.
+        send_immediately(EVALUATOR_INVITED)
 
         sweeps.register(
             "tenders.evaluation_reminders",

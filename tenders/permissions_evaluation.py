@@ -7,6 +7,8 @@ answers that. A ministry approver approves or sends back proposals. A bidder's a
 editors object for it.
 """
 
+from django.conf import settings
+
 from portal import permissions as portal_permissions
 from tenders.models import Evaluation, PanelMember
 from tenders.permissions import can_manage_tender, speaks_for
@@ -84,6 +86,11 @@ def can_propose_award(user, evaluation):
 
 def can_decide_award(user, decision=None):
     return portal_permissions.is_approver(user)
+
+
+def four_eyes_allow_award(user, decision):
+    """Four eyes (``settings.FOUR_EYES``): the tender's author does not approve its award."""
+    return not settings.FOUR_EYES or decision.tender.created_by_id != user.pk
 
 
 def can_resolve_objection(user, decision):

@@ -63,6 +63,7 @@ from tenders.views import (  # noqa: E402
     award_objection,
     evaluation,
     evaluation_chair,
+    evaluation_members,
     evaluation_panel,
     evaluation_report,
 )
@@ -77,6 +78,16 @@ urlpatterns += [
         "manage/<int:tender_pk>/evaluation/members/",
         evaluation.panel_member_add_view,
         name="evaluation_member_add",
+    ),
+    path(
+        "manage/<int:tender_pk>/evaluation/members/replace/",
+        evaluation_members.panel_member_replace_view,
+        name="evaluation_member_replace",
+    ),
+    path(
+        "manage/<int:tender_pk>/evaluation/members/invite/",
+        evaluation_members.panel_member_invite_view,
+        name="evaluation_member_invite",
     ),
     path("evaluations/", evaluation_panel.my_evaluations, name="evaluation_list"),
     path("evaluations/<int:pk>/", evaluation_panel.evaluation_home, name="evaluation_home"),

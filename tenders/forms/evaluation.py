@@ -3,12 +3,15 @@
 from decimal import Decimal
 
 from django import forms
+from django.conf import settings
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import Role, User
 from tenders.forms.tender import AshgabatDateTimeField
 from tenders.models import Evaluation, PanelMember, ScoreSheet
 from tenders.models.evaluation import DEFAULT_DIVERGENCE_SHARE, MIN_EVALUATORS
+from tenders.services.evaluation.panel import awaiting_replacement
 from tenders.services.evaluation.scoring import MAX_JUSTIFICATION
 
 YES_NO = [("yes", _("Passes")), ("no", _("Fails"))]
@@ -65,6 +68,42 @@ class PanelMemberForm(forms.Form):
             .distinct()
             .order_by("full_name", "username")
         )
+
+
+class ReplaceMemberForm(PanelMemberForm):
+    """A recused member and the evaluator who takes their seat (and role)."""
+
+    member = forms.ModelChoiceField(
+        label=_("Recused member"), queryset=PanelMember.objects.none(), empty_label=None
+    )
+
+    prefix = "replace"
+    field_order = ["member", "user"]
+
+    def __init__(self, *args, evaluation, **kwargs):
+        super().__init__(*args, evaluation=evaluation, **kwargs)
+        del self.fields["role"]
+        self.fields["user"].label = _("Replacement")
+        self.fields["member"].queryset = awaiting_replacement(evaluation).select_related("user")
+        self.fields["member"].label_from_instance = lambda member: (
+            f"{member.user} ({member.get_role_display()})"
+        )
+
+
+class InviteEvaluatorForm(forms.Form):
+    prefix = "invite"
+    full_name = forms.CharField(label=_("Full name"), max_length=200)
+    email = forms.EmailField(label=_("Email address"), max_length=254)
+    role = forms.ChoiceField(label=_("Role on the panel"), choices=PanelMember.Role.choices)
+    language = forms.ChoiceField(
+        label=_("Language of the portal and of its emails"), choices=settings.LANGUAGES
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        current = get_language()
+        codes = dict(settings.LANGUAGES)
+        self.fields["language"].initial = current if current in codes else settings.LANGUAGE_CODE
 
 
 class DeclarationForm(forms.Form):

@@ -4,7 +4,8 @@ import datetime
 from pathlib import PurePosixPath
 
 from django import forms
-from django.forms import formset_factory, inlineformset_factory
+from django.forms import BaseFormSet, formset_factory, inlineformset_factory
+from django.forms.utils import ErrorDict
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -166,6 +167,31 @@ class CriterionForm(forms.ModelForm):
 CriterionFormSet = inlineformset_factory(
     Tender, TenderCriterion, form=CriterionForm, extra=2, can_delete=True, max_num=20
 )
+
+
+ADD_CRITERION = "add_criterion"
+
+
+def with_criterion_row(data, prefix="criteria"):
+    """A copy of the posted ``data`` that counts one more criteria row (at most the formset's
+    maximum): the page without scripts adds a row this way."""
+    data = data.copy()
+    key = f"{prefix}-TOTAL_FORMS"
+    total = int(data[key]) if str(data.get(key, "")).isdigit() else 0
+    data[key] = str(min(total + 1, CriterionFormSet.max_num))
+    return data
+
+
+def shown_as_typed(*forms):
+    """Mark bound forms and formsets as not judged, so they show again what was typed without
+    errors: asking for another row is not an attempt to save."""
+    for form in forms:
+        if isinstance(form, BaseFormSet):
+            form._non_form_errors = form.error_class()
+            form._errors = [ErrorDict() for _ in form.forms]
+            shown_as_typed(*form.forms)
+        else:
+            form._errors = ErrorDict()
 
 
 def criteria_values(formset):

@@ -12,15 +12,14 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
 from portal.documents.storage import discard, store
-from portal.formatting import money
 from providers import permissions as provider_permissions
 from providers.selectors import provider_for_user
 from tenders import permissions
 from tenders.models import Bid, BidBudgetLine, BidDocument, BidSection, BidStaff
-from tenders.services.bid_checks import budget_total
+from tenders.services.bid_checks import budget_total, lazy_money
 from tenders.services.bid_deadline import check_open_for_bids, database_now, lock_tender
 from workflows import audit
-from workflows.errors import ConflictError, DomainError, forbidden
+from workflows.errors import ConflictError, DomainError, forbidden, interpolate_lazy
 
 EDITABLE_STATES = (Bid.State.DRAFT, Bid.State.WITHDRAWN)
 NOT_EDITABLE = {
@@ -149,11 +148,13 @@ def bid_budget_line_add(*, actor, bid, category, description, amount, seen_state
         if ceiling is not None and total > ceiling:
             raise DomainError(
                 "over_ceiling",
-                _(
-                    "This line brings the total to %(total)s TMT, above the ceiling of "
-                    "%(ceiling)s TMT."
-                )
-                % {"total": money(total), "ceiling": money(ceiling)},
+                interpolate_lazy(
+                    _(
+                        "This line brings the total to %(total)s TMT, above the ceiling of "
+                        "%(ceiling)s TMT."
+                    ),
+                    {"total": lazy_money(total), "ceiling": lazy_money(ceiling)},
+                ),
                 field="amount",
             )
         line = BidBudgetLine.objects.create(

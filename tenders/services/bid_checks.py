@@ -4,12 +4,16 @@ from decimal import Decimal
 
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from portal.formatting import money
 from providers import eligibility
 from providers.eligibility import Failure
-from workflows.errors import DomainError
+from workflows.errors import DomainError, interpolate_lazy
+
+# An amount written when the message is shown, as the reader's language writes it.
+lazy_money = lazy(money, str)
 
 
 class IncompleteBid(DomainError):
@@ -101,8 +105,10 @@ def _budget_failures(bid, tender):
         return [
             Failure(
                 "over_ceiling",
-                _("The budget totals %(total)s TMT, above the ceiling of %(ceiling)s TMT.")
-                % {"total": money(total), "ceiling": money(tender.budget_ceiling)},
+                interpolate_lazy(
+                    _("The budget totals %(total)s TMT, above the ceiling of %(ceiling)s TMT."),
+                    {"total": lazy_money(total), "ceiling": lazy_money(tender.budget_ceiling)},
+                ),
             )
         ]
     return []

@@ -13,6 +13,8 @@ from tenders.forms.evaluation_award import ApproveForm, SendBackForm
 from tenders.models import AwardDecision
 from tenders.selectors import evaluation as selectors
 from tenders.services.award import award_approve, award_propose, award_send_back
+from tenders.services.award.decision import FOUR_EYES_MESSAGE
+from tenders.services.award.shortfall import award_shortfall
 from tenders.services.fingerprints import decision_fingerprint
 from tenders.views.evaluation_common import error_to_form, error_to_messages
 from workflows.errors import DomainError
@@ -51,6 +53,10 @@ def award_decision(request, pk):
         "objections": decision.objections.select_related("bid__provider"),
         "may_decide": rules.can_decide_award(request.user, decision)
         and decision.state == AwardDecision.State.PROPOSED,
+        "four_eyes_refusal": None
+        if rules.four_eyes_allow_award(request.user, decision)
+        else FOUR_EYES_MESSAGE,
+        "shortfall": award_shortfall(decision),
         "may_read_report": rules.can_read_report(request.user, decision.evaluation),
         "seen_form": ApproveForm(
             initial={"seen_state": decision.state, "seen": decision_fingerprint(decision)}

@@ -16,7 +16,9 @@ from django.views.decorators.http import require_POST
 from tenders import permissions_evaluation as rules
 from tenders.forms.evaluation import (
     EvaluationForm,
+    InviteEvaluatorForm,
     PanelMemberForm,
+    ReplaceMemberForm,
     ScreeningForm,
     SeenEvaluationForm,
     StartScoringForm,
@@ -35,6 +37,7 @@ from tenders.services.evaluation.lifecycle import (
     scoring_blockers,
     unsuccessful_reason,
 )
+from tenders.services.evaluation.panel import awaiting_replacement
 from tenders.views.evaluation_common import error_to_form, error_to_messages
 from workflows.errors import DomainError
 
@@ -57,11 +60,13 @@ def evaluation_manage(request, tender_pk):
         else:
             messages.success(request, _("The evaluation is open. Name the panel."))
             return redirect("tenders:evaluation_manage", tender_pk=tender.pk)
-    context = _context(request.user, tender, evaluation, form)
+    context = manage_context(request.user, tender, evaluation, form)
     return render(request, "tenders/evaluation/manage.html", context)
 
 
-def _context(user, tender, evaluation, form):
+def manage_context(user, tender, evaluation, form, **forms):
+    """The officer's evaluation page; ``forms`` replace its empty panel forms (shown again
+    with what the officer typed and the errors)."""
     context = {"tender": tender, "evaluation": evaluation, "form": form}
     if evaluation is None:
         return context
@@ -70,6 +75,11 @@ def _context(user, tender, evaluation, form):
         **context,
         "members": evaluation.members.select_related("user", "declaration", "sheet"),
         "member_form": PanelMemberForm(evaluation=evaluation),
+        "replace_form": ReplaceMemberForm(evaluation=evaluation)
+        if awaiting_replacement(evaluation).exists()
+        else None,
+        "invite_form": InviteEvaluatorForm(),
+        **forms,
         "screenings": selectors.screenings_of(evaluation),
         "start_form": StartScoringForm(initial={"seen_state": evaluation.state}),
         "scoring_blockers": scoring_blockers(evaluation),

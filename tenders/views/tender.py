@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from tenders import permissions
 from tenders.forms.tender import (
+    ADD_CRITERION,
     AmendmentForm,
     CancelForm,
     CriterionFormSet,
@@ -21,6 +22,8 @@ from tenders.forms.tender import (
     default_deadlines,
     document_values,
     etraps_of,
+    shown_as_typed,
+    with_criterion_row,
 )
 from tenders.models import Tender
 from tenders.selectors.tender import officer_tender, tenders_for_officer
@@ -89,12 +92,17 @@ def tender_edit(request, pk):
 def _edit(request, tender, *, creating):
     data = request.POST if request.method == "POST" else None
     files = request.FILES if data is not None else None
+    adding = data is not None and ADD_CRITERION in data
+    if adding:
+        data = with_criterion_row(data)
     initial = default_deadlines() if creating else None
     form = TenderForm(data, files, instance=tender, initial=initial)
     criteria = CriterionFormSet(data, instance=tender, prefix="criteria")
     documents = TermsDocumentFormSet(data, files, prefix="documents")
     key = _creation_key(request)
-    if data is not None and form.is_valid() and criteria.is_valid() and documents.is_valid():
+    if adding:
+        shown_as_typed(form, criteria, documents)
+    elif data is not None and form.is_valid() and criteria.is_valid() and documents.is_valid():
         arguments = {
             "actor": request.user,
             "values": form.values(),
@@ -121,6 +129,7 @@ def _edit(request, tender, *, creating):
         "documents": documents,
         "creating": creating,
         "creation_key": key,
+        "add_criterion": ADD_CRITERION,
     }
     return render(request, "tenders/officer/tender_form.html", context)
 

@@ -69,10 +69,11 @@ class Steps:
         with translation.override(self.language):
             return str(getattr(obj, attr))
 
-    def label(self, text):
-        """The field labelled exactly ``text`` (Django adds a colon after a label)."""
+    def label(self, text, within=None):
+        """The field labelled exactly ``text`` (Django adds a colon after a label), in the
+        page's main part or in the ``within`` locator."""
         pattern = re.compile(rf"^\s*{re.escape(self.t(text))}\s*:?\s*$")
-        return self.page.locator("main").get_by_label(pattern)
+        return (within or self.page.locator("main")).get_by_label(pattern)
 
     def field(self, model, name, role=None):
         """The field of a model form, labelled with the model field's verbose name; with
@@ -234,8 +235,9 @@ class Steps:
         )
         self.click("Open the evaluation")
         for user, role in panel:
-            self.label("Person").select_option(str(user.pk))
-            self.label("Role on the panel").select_option(role)
+            naming = self.page.locator("main form").filter(has_text=self.t("Add to the panel"))
+            self.label("Person", within=naming).select_option(str(user.pk))
+            self.label("Role on the panel", within=naming).select_option(role)
             self.click("Add to the panel")
         screen = self.page.locator("main").get_by_role("link", name=self.t("Screen"))
         for index in range(screen.count()):

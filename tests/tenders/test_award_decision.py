@@ -181,7 +181,7 @@ def test_approving_twice_changes_nothing_more(proposed):
     assert history(decision).filter(action="approve").count() == 1
 
 
-def test_only_an_approver_other_than_the_proposer_approves(proposed):
+def test_only_an_approver_other_than_the_proposer_approves(proposed, settings):
     decision, _bids = proposed
     for user in (decision.tender.created_by, UserFactory(evaluator=True)):
         with pytest.raises(DomainError) as refused:
@@ -189,6 +189,10 @@ def test_only_an_approver_other_than_the_proposer_approves(proposed):
         assert refused.value.code == "forbidden"
     decision.tender.created_by.groups.add(*UserFactory(approver=True).groups.all())
     proposer = type(decision.tender.created_by).objects.get(pk=decision.tender.created_by_id)
+    with pytest.raises(DomainError) as refused:
+        award_approve(actor=proposer, decision=decision)
+    assert refused.value.code == "four_eyes"
+    settings.FOUR_EYES = False
     with pytest.raises(DomainError) as refused:
         award_approve(actor=proposer, decision=decision)
     assert refused.value.code == "own_proposal"

@@ -175,7 +175,7 @@ def test_no_one_is_named_to_a_completed_evaluation():
             user=UserFactory(evaluator=True),
             role="evaluator",
         )
-    assert refused.value.code == "not_allowed"
+    assert refused.value.code == "panel_closed"
 
 
 # Declarations.

@@ -197,6 +197,8 @@ def test_the_approver_lists_and_sends_back_a_proposal(client):
 NAMES = [
     ("evaluation_manage", "tender"),
     ("evaluation_member_add", "tender"),
+    ("evaluation_member_replace", "tender"),
+    ("evaluation_member_invite", "tender"),
     ("evaluation_list", None),
     ("evaluation_home", "evaluation"),
     ("evaluation_declare", "evaluation"),

@@ -3,6 +3,7 @@
 from datetime import timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -23,6 +24,9 @@ from workflows.errors import DomainError, forbidden, not_allowed
 from workflows.outbox import Notice
 
 CENTS = Decimal("0.01")
+FOUR_EYES_MESSAGE = _(
+    "Four eyes: the author of the tender does not approve its award; another approver decides."
+)
 
 
 def award_propose(*, actor, evaluation):
@@ -114,7 +118,12 @@ def award_approve(*, actor, decision, seen=None, seen_state=None):
     (``fingerprints.decision_fingerprint``); a decision changed since is refused as ``stale``,
     naming what changed, and nothing changes. ``None`` (the default) is for callers that show
     no page; a page passes the text it received, so a missing or forged one is refused.
+
+    With four eyes on (``settings.FOUR_EYES``) the tender's author is refused, and the refused
+    attempt is written to the audit log (``approve_refused``); the approval's audit row notes
+    whether four eyes were checked.
     """
+    _check_four_eyes(actor, decision)
     now = timezone.now()
 
     def check(row):
@@ -144,10 +153,20 @@ def award_approve(*, actor, decision, seen=None, seen_state=None):
         permission=rules.can_decide_award,
         check=check,
         notify=notify,
+        data={"four_eyes": settings.FOUR_EYES},
         by=actor,
         now=now,
         standstill_ends_at=now + standstill,
     )
+
+
+def _check_four_eyes(actor, decision):
+    # The refusal's audit row is written in the caller's transaction, which the raised error
+    # does not roll back: an auditor sees the attempt.
+    if not rules.can_decide_award(actor, decision) or rules.four_eyes_allow_award(actor, decision):
+        return
+    audit.record(decision, "approve_refused", actor=actor, data={"rule": "four_eyes"})
+    raise DomainError("four_eyes", FOUR_EYES_MESSAGE)
 
 
 def award_send_back(*, actor, decision, reason, seen_state=None):

@@ -3,6 +3,7 @@
 The services live in sub-modules by step; the ones views call are gathered here.
 """
 
+from tenders.services.evaluation.invitation import panel_member_invite
 from tenders.services.evaluation.lifecycle import (
     evaluation_complete,
     evaluation_end_unsuccessful,
@@ -13,6 +14,7 @@ from tenders.services.evaluation.panel import (
     declaration_make,
     evaluation_create,
     panel_member_add,
+    panel_member_replace,
 )
 from tenders.services.evaluation.reminders import evaluation_remind, evaluations_due_for_reminder
 from tenders.services.evaluation.scoring import (
@@ -34,6 +36,8 @@ __all__ = [
     "evaluations_due_for_reminder",
     "moderation_note_save",
     "panel_member_add",
+    "panel_member_invite",
+    "panel_member_replace",
     "screening_decide",
     "sheet_return",
     "sheet_save",

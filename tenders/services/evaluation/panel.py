@@ -20,7 +20,7 @@ from tenders.services.evaluation.common import (
 from tenders.services.evaluation.screening import prefill_screenings
 from workflows import audit, outbox
 from workflows.errors import DomainError, forbidden, not_allowed
-from workflows.outbox import Notice
+from workflows.outbox import CHANNELS, Notice
 
 SETTINGS = ("min_evaluators", "divergence_share", "standstill_days")
 
@@ -76,41 +76,109 @@ def panel_member_add(*, actor, evaluation, user, role):
     new member to declare their interests. A repeat of the same nomination returns the seat.
     """
     with transaction.atomic():
-        row = locked(Evaluation, evaluation.pk)
-        if not rules.can_form_panel(actor, row):
-            raise forbidden()
-        if not is_open_for_panel(row):
-            raise not_allowed(row.get_state_display())
-        seat = PanelMember.objects.filter(evaluation=row, user=user).first()
-        if seat is not None:
-            if seat.role == role and seat.is_active:
+        row = open_panel(actor, evaluation)
+        return name_member(actor, row, user, role)
+
+
+def panel_member_replace(*, actor, evaluation, member, user):
+    """Name ``user`` in the seat of ``member``, a member recused after declaring a conflict.
+
+    The replacement takes the recused member's role (chair or evaluator) and is checked and
+    told like any new member (``panel_member_add``); the audit entry ``member_replaced`` links
+    the two seats. A recused seat is replaced once: naming the same replacement again returns
+    their seat, naming another is refused.
+    """
+    with transaction.atomic():
+        row = open_panel(actor, evaluation)
+        member = PanelMember.objects.filter(evaluation=row, pk=member.pk).first()
+        if member is None or member.is_active:
+            raise DomainError(
+                "not_recused", _("Only a recused member is replaced."), field="member"
+            )
+        done = _replacements(row).filter(data__replaced=member.pk).first()
+        if done is not None:
+            seat = PanelMember.objects.filter(pk=done.data["member"]).first()
+            if seat is not None and seat.user_id == user.pk:
                 return seat
+            raise DomainError(
+                "already_replaced", _("This member has already been replaced."), field="member"
+            )
+        if PanelMember.objects.filter(evaluation=row, user=user, recused_at__isnull=True).exists():
             raise DomainError(
                 "already_named", _("This person is already on the panel."), field="user"
             )
-        _check_candidate(actor, row, user, role)
-        try:
-            with transaction.atomic():
-                seat = PanelMember.objects.create(
-                    evaluation=row, user=user, role=role, added_by=actor
-                )
-        except IntegrityError as error:
-            raise DomainError(
-                "chair_taken", _("The panel already has a chair."), field="role"
-            ) from error
+        seat = name_member(actor, row, user, member.role)
         audit.record(
             row,
-            "panel_member_added",
+            "member_replaced",
             actor=actor,
-            data={"member": seat.pk, "user": user.pk, "role": role},
+            data={"replaced": member.pk, "member": seat.pk, "user": user.pk},
         )
-        notice = Notice(
-            "tenders.panel_appointed",
-            (user,),
-            {**evaluation_context(row), "role": role},
-            panel_url(row),
+    return seat
+
+
+def _replacements(evaluation):
+    return audit.history(evaluation).filter(action="member_replaced")
+
+
+def awaiting_replacement(evaluation):
+    """The recused members of ``evaluation`` nobody has replaced yet."""
+    replaced = [entry.data["replaced"] for entry in _replacements(evaluation)]
+    return evaluation.members.filter(recused_at__isnull=False).exclude(pk__in=replaced)
+
+
+def open_panel(actor, evaluation):
+    """The evaluation's row, locked, once the actor may change its panel and it is open."""
+    row = locked(Evaluation, evaluation.pk)
+    if not rules.can_form_panel(actor, row):
+        raise forbidden()
+    if not is_open_for_panel(row):
+        raise DomainError(
+            "panel_closed",
+            _("The panel's scoring is finished; its members no longer change."),
         )
-        outbox.enqueue([notice], key=f"panel-appointed:{seat.pk}")
+    return row
+
+
+def name_member(actor, evaluation, user, role, *, channels=CHANNELS):
+    """Seat ``user`` on the locked, open ``evaluation`` in ``role`` after the candidate checks;
+    audited and announced to the new member on ``channels``. The seat already held in the same
+    role is returned as it is."""
+    seat = PanelMember.objects.filter(evaluation=evaluation, user=user).first()
+    if seat is not None:
+        if seat.role == role and seat.is_active:
+            return seat
+        if hasattr(seat, "declaration") and seat.declaration.has_conflict:
+            raise DomainError(
+                "conflict_declared",
+                _("This person declared a conflict of interest with this tender."),
+                field="user",
+            )
+        raise DomainError("already_named", _("This person is already on the panel."), field="user")
+    _check_candidate(actor, evaluation, user, role)
+    try:
+        with transaction.atomic():
+            seat = PanelMember.objects.create(
+                evaluation=evaluation, user=user, role=role, added_by=actor
+            )
+    except IntegrityError as error:
+        raise DomainError(
+            "chair_taken", _("The panel already has a chair."), field="role"
+        ) from error
+    audit.record(
+        evaluation,
+        "panel_member_added",
+        actor=actor,
+        data={"member": seat.pk, "user": user.pk, "role": role},
+    )
+    notice = Notice(
+        "tenders.panel_appointed",
+        (user,),
+        {**evaluation_context(evaluation), "role": role},
+        panel_url(evaluation),
+        channels=channels,
+    )
+    outbox.enqueue([notice], key=f"panel-appointed:{seat.pk}")
     return seat
 
 

@@ -4,6 +4,7 @@ Only submitted sheets of members still on the panel count; drafts never do.
 """
 
 from collections import defaultdict
+from dataclasses import dataclass
 
 from tenders.models import ModerationNote, Objection, Score
 from tenders.services.evaluation import aggregation
@@ -65,34 +66,56 @@ def unmoderated(evaluation, results=None):
     return [flag for flag in divergences(evaluation, results) if flag not in done]
 
 
-def excluded_from_award(tender):
-    """Bids an upheld objection excluded from award on ``tender``."""
-    return set(
-        Objection.objects.filter(
-            decision__tender=tender,
-            state=Objection.State.UPHELD,
-            remedy=Objection.Remedy.EXCLUDE,
-            excluded_bid__isnull=False,
-        ).values_list("excluded_bid", flat=True)
+def excluded_from_award(tender, before=None):
+    """Bids an upheld objection excluded from award on ``tender``; with ``before`` (a
+    decision), only the exclusions in force when it was proposed."""
+    objections = Objection.objects.filter(
+        decision__tender=tender,
+        state=Objection.State.UPHELD,
+        remedy=Objection.Remedy.EXCLUDE,
+        excluded_bid__isnull=False,
     )
+    if before is not None:
+        objections = objections.filter(decision__proposed_at__lt=before.proposed_at)
+    return set(objections.values_list("excluded_bid", flat=True))
 
 
-def choose_winners(results, amounts, *, awards_count, ceiling, excluded=()):
-    """The bids to propose, best first: walking the ranking, each bid at or above the minimum
-    technical score and not excluded whose amount still fits under ``ceiling`` (the sum of
-    the awarded amounts may not exceed it), until ``awards_count`` bids are chosen."""
-    chosen, spent = [], 0
+@dataclass(frozen=True)
+class Selection:
+    """One walk of the ranking: ``chosen`` bids, best first; ``candidates``, the bids that
+    could win (at or above the minimum, not excluded), best first; ``over_ceiling``, the
+    candidates passed over because their amount no longer fitted under the ceiling."""
+
+    chosen: list
+    candidates: list
+    over_ceiling: list
+
+
+def select_winners(results, amounts, *, awards_count, ceiling, excluded=()):
+    """Walk the ranking: each bid at or above the minimum technical score and not excluded
+    whose amount still fits under ``ceiling`` (the sum of the awarded amounts may not exceed
+    it) is chosen, until ``awards_count`` bids are chosen. Returns the ``Selection``."""
+    chosen, candidates, over_ceiling, spent = [], [], [], 0
     for result in results:
-        if len(chosen) >= awards_count:
-            break
         if not result.passes_minimum or result.bid_id in excluded:
+            continue
+        candidates.append(result.bid_id)
+        if len(chosen) >= awards_count:
             continue
         amount = amounts[result.bid_id]
         if ceiling is not None and spent + amount > ceiling:
+            over_ceiling.append(result.bid_id)
             continue
         chosen.append(result.bid_id)
         spent += amount
-    return chosen
+    return Selection(chosen=chosen, candidates=candidates, over_ceiling=over_ceiling)
+
+
+def choose_winners(results, amounts, *, awards_count, ceiling, excluded=()):
+    """The bids to propose, best first (``select_winners(...).chosen``)."""
+    return select_winners(
+        results, amounts, awards_count=awards_count, ceiling=ceiling, excluded=excluded
+    ).chosen
 
 
 def proposal(evaluation, results=None):
