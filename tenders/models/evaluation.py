@@ -21,6 +21,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
+from portal.validators import MAX_CRITERION_POINTS, programme_date_validators
 from providers.models import DocumentType, ProviderState
 from tenders.models.bid import Bid
 from tenders.models.tender import Tender, TenderCriterion
@@ -41,7 +42,9 @@ class Evaluation(ConcurrentTransitionMixin, models.Model):
         UNSUCCESSFUL = "unsuccessful", _("ended without a successful bid")
 
     tender = models.OneToOneField(Tender, on_delete=models.PROTECT, related_name="evaluation")
-    deadline = models.DateTimeField(_("evaluation deadline"))
+    deadline = models.DateTimeField(
+        _("evaluation deadline"), validators=programme_date_validators()
+    )
     min_evaluators = models.PositiveSmallIntegerField(
         _("minimum number of evaluators"),
         default=MIN_EVALUATORS,
@@ -289,7 +292,14 @@ class Score(models.Model):
     sheet = models.ForeignKey(ScoreSheet, on_delete=models.CASCADE, related_name="scores")
     bid = models.ForeignKey(Bid, on_delete=models.PROTECT, related_name="+")
     criterion = models.ForeignKey(TenderCriterion, on_delete=models.PROTECT, related_name="+")
-    points = models.DecimalField(_("points"), max_digits=4, decimal_places=1, null=True, blank=True)
+    points = models.DecimalField(
+        _("points"),
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(MAX_CRITERION_POINTS)],
+    )
     justification = models.TextField(_("justification"), blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 

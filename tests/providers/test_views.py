@@ -95,6 +95,70 @@ def test_registering_through_the_form_creates_a_draft_with_the_user_as_admin(cli
     assert Membership.objects.get(user=outsider, provider=provider).role == MemberRole.ADMIN
 
 
+def registration_data(**changes):
+    ashgabat = Velayat.objects.get(code="TM-S")
+    return {
+        "name_tk": "Ýeňme",
+        "name_ru": "Енме",
+        "legal_form": "public_association",
+        "registration_number": "NGO-77",
+        "registration_date": "2012-05-04",
+        "address": "Magtymguly şaýoly 12",
+        "velayat": ashgabat.pk,
+        "etrap": ashgabat.etraps.first().pk,
+        "phone": "+993 12 34 56 78",
+        "email": "info@yenme.example.org",
+        **changes,
+    }
+
+
+@pytest.mark.parametrize("day", ["2999-01-01", "1899-12-31"])
+def test_an_implausible_registration_date_is_refused_next_to_the_field(client, outsider, day):
+    response = logged_in(client, outsider).post(
+        url("register"), registration_data(registration_date=day)
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["registration_date"]
+    assert not Provider.objects.exists()
+
+
+def test_an_organisation_registered_today_is_accepted(client, outsider):
+    today = timezone.localdate()
+
+    logged_in(client, outsider).post(
+        url("register"), registration_data(registration_date=today.isoformat())
+    )
+
+    assert Provider.objects.get().registration_date == today
+
+
+@pytest.mark.parametrize("character", ["\u202e", "\x00", "\u2066"])
+@pytest.mark.parametrize("field", ["name_tk", "name_ru", "name_en"])
+def test_invisible_control_characters_in_an_organisation_name_are_refused(
+    client, outsider, field, character
+):
+    response = logged_in(client, outsider).post(
+        url("register"), registration_data(**{field: f"Ýeňme{character}fdp.exe"})
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors[field]
+    assert not Provider.objects.exists()
+
+
+def test_the_control_character_message_is_in_the_users_language(client):
+    user = UserFactory(language="ru")
+
+    response = logged_in(client, user).post(
+        url("register"), registration_data(name_tk="Ýeňme\u202e")
+    )
+
+    assert response.context["form"].errors["name_tk"] == [
+        "Удалите невидимые управляющие символы из этого поля."
+    ]
+
+
 def test_the_register_form_shows_an_etrap_of_another_velayat_next_to_the_field(client, outsider):
     response = logged_in(client, outsider).post(
         url("register"),
@@ -395,6 +459,39 @@ def test_an_editor_adds_staff_and_training_through_the_forms(client):
     assert record.in_service and record.certificate.original_name == "certificate.pdf"
     roster = client.get(url("staff")).content.decode()
     assert "Home care" in roster and url("certificate_download", record.certificate.pk) in roster
+
+
+@pytest.mark.parametrize("field", ["full_name", "position"])
+def test_a_staff_name_or_position_with_a_bidi_override_is_refused(client, field):
+    provider = ProviderFactory(verified=True)
+    data = {"seen_state": "verified", "full_name": "Aýna", "position": "Nurse", "active": "on"}
+
+    response = logged_in(client, admin_of(provider)).post(
+        url("staff_add"), {**data, field: "Aýna\u202egnp.exe"}
+    )
+
+    assert response.context["form"].errors[field] == [
+        "Remove the invisible control characters from this field."
+    ]
+    assert not StaffMember.objects.filter(provider=provider).exists()
+
+
+def test_a_course_started_in_the_future_is_refused_next_to_the_date(client):
+    member = StaffMemberFactory(provider=ProviderFactory(verified=True))
+    tomorrow = timezone.localdate() + timedelta(days=1)
+
+    response = logged_in(client, admin_of(member.provider)).post(
+        url("training_add", member.pk),
+        {
+            "seen_state": "verified",
+            "course": "Home care",
+            "training_provider": "Red Crescent",
+            "started_on": tomorrow.isoformat(),
+        },
+    )
+
+    assert response.context["form"].errors["started_on"] == ["This date cannot be in the future."]
+    assert not member.training_records.exists()
 
 
 def test_a_stale_staff_form_gets_the_conflict_message(client):
