@@ -9,10 +9,9 @@ structure: PDFs are parsed (``pdf``), office documents are read from their ZIP d
 
 import puremagic
 from django.conf import settings
-from django.utils import formats
 
 from portal.documents.validation.image import check_image
-from portal.documents.validation.messages import MESSAGES, refuse
+from portal.documents.validation.messages import MEGABYTE, MESSAGES, megabytes, refuse
 from portal.documents.validation.names import MAX_NAME_BYTES, check_name, client_name
 from portal.documents.validation.office import office_type
 from portal.documents.validation.pdf import check_pdf
@@ -52,7 +51,6 @@ __all__ = [
 
 HEAD_BYTES = 8192
 MAX_NAME_LENGTH = MAX_NAME_BYTES
-MEGABYTE = 1024 * 1024
 
 # What puremagic reports for the accepted formats. Animated PNG is still a PNG to every viewer.
 _MAGIC_MIMES = {
@@ -76,10 +74,7 @@ def upload_limit_bytes():
 
 def upload_limit_megabytes():
     """The size limit in megabytes, formatted for the active language (``"20"``, ``"0,5"``)."""
-    megabytes = upload_limit_bytes() / MEGABYTE
-    if megabytes == int(megabytes):
-        return formats.number_format(int(megabytes))
-    return formats.number_format(float(f"{megabytes:.3g}"))
+    return megabytes(upload_limit_bytes())
 
 
 def validate_upload(uploaded_file):

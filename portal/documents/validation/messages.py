@@ -1,7 +1,10 @@
 """Why an upload is refused: one code and one translatable message per reason."""
 
 from django.core.exceptions import ValidationError
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
+
+MEGABYTE = 1024 * 1024
 
 MESSAGES = {
     "invalid_name": _("The file name must be a plain name, without folders or control characters."),
@@ -58,3 +61,11 @@ MESSAGES = {
 def refuse(code, **params):
     """A ``ValidationError`` carrying ``code`` and its translatable message."""
     return ValidationError(MESSAGES[code], code=code, params=params or None)
+
+
+def megabytes(size):
+    """``size`` bytes in megabytes, formatted for the active language (``"20"``, ``"0,5"``)."""
+    value = size / MEGABYTE
+    if value == int(value):
+        return formats.number_format(int(value))
+    return formats.number_format(float(f"{value:.3g}"))

@@ -9,10 +9,9 @@ import zlib
 
 from django.conf import settings
 
-from portal.documents.validation.messages import refuse
+from portal.documents.validation.messages import MEGABYTE, megabytes, refuse
 from portal.documents.validation.types import DOCX, ODT, XLSX, allowed_labels
 
-MEGABYTE = 1024 * 1024
 MAX_RATIO = 100
 # A member this small cannot hurt whatever its ratio (a short run of blank XML compresses far).
 RATIO_GRACE_BYTES = MEGABYTE
@@ -91,11 +90,7 @@ def _check_bounds(members):
             raise refuse("archive_ratio")
     limit = unpacked_limit_bytes()
     if sum(member.file_size for member in members) > limit:
-        raise refuse("archive_too_large", limit=_megabytes(limit))
-
-
-def _megabytes(size):
-    return f"{size / MEGABYTE:.3g}"
+        raise refuse("archive_too_large", limit=megabytes(limit))
 
 
 def _member_start(archive, member):

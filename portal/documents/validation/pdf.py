@@ -9,6 +9,7 @@ actions and embedded files.
 
 from django.core.exceptions import ValidationError
 from pypdf import PdfReader
+from pypdf.errors import LimitReachedError
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
 from portal.documents.validation.messages import refuse
@@ -39,7 +40,8 @@ def check_pdf(uploaded_file):
             raise refuse("pdf_unreadable")
     except ValidationError:
         raise
-    except _TooComplex:
+    # pypdf bounds its own work too (array and dictionary sizes, stream lengths...).
+    except (_TooComplex, LimitReachedError):
         raise refuse("pdf_too_complex") from None
     # A hostile file can make the parser fail in many ways (bad numbers, broken references,
     # endless nesting); each means the document cannot be read.
