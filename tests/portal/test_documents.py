@@ -12,6 +12,7 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.utils import translation
+from PIL import ImageFile
 
 from portal.documents.fields import DocumentField
 from portal.documents.storage import store
@@ -38,7 +39,7 @@ from tests.factories.documents import (
     xlsx_bytes,
     zip_bytes,
 )
-from tests.portal.hostile_files import ARCHIVE_RATIO, corpus
+from tests.portal.hostile_files import ARCHIVE_RATIO, IMAGE_UNREADABLE, corpus, png_with
 
 MB = 1024 * 1024
 NOT_ALLOWED = "This file type is not allowed. Allowed types: PDF, DOCX, XLSX, ODT, JPEG, PNG."
@@ -350,3 +351,14 @@ def test_a_refusal_is_shown_in_the_readers_language(media):
         assert refused.value.messages == [
             "Этот PDF повреждён или неполон и не читается; сохраните или экспортируйте его заново."
         ]
+
+
+def test_a_damaged_image_is_refused_even_once_weasyprint_is_loaded(media):
+    # Importing WeasyPrint lets Pillow load truncated images for the whole process.
+    import weasyprint.images  # noqa: F401
+
+    damaged = png_with(1, 1, b"not zlib data")
+    assert_refused_and_nothing_stored(
+        media, SimpleUploadedFile("photo.png", damaged), "image_unreadable", IMAGE_UNREADABLE
+    )
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is True
