@@ -8,6 +8,7 @@ contains anything the uploader chose, so it can neither collide with nor reveal 
 import hashlib
 import re
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
@@ -15,7 +16,7 @@ from django.core.files.storage import default_storage
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 
-from portal.documents.validation import ALLOWED_TYPES, check_size, validate_upload
+from portal.documents.validation import ALLOWED_TYPES, check_size, client_name, validate_upload
 
 _PREFIX = re.compile(r"^[a-z0-9_-]+(/[a-z0-9_-]+)*$")
 _KNOWN_EXTENSIONS = {kind.ext for kind in ALLOWED_TYPES}
@@ -58,7 +59,9 @@ def store(uploaded_file, *, prefix):
 
     Every call writes a new file: a repeat stores a second copy under another name. The caller
     saves the name in its own transaction; if that transaction rolls back, the caller removes
-    the file with ``discard(stored.name)``.
+    the file with ``discard(stored.name)``, or stores it through ``kept_on_success``, which
+    does that. The uploader's name is kept as ``original_name``: the one the client sent
+    (``validation.client_name``), which passed the name check.
     """
     detected = validate_upload(uploaded_file)
     sha256, size = _digest(uploaded_file)
@@ -71,7 +74,7 @@ def store(uploaded_file, *, prefix):
         size=size,
         sha256=sha256,
         mime=detected.mime,
-        original_name=uploaded_file.name,
+        original_name=client_name(uploaded_file),
     )
 
 
@@ -79,6 +82,36 @@ def discard(name):
     """Delete a stored file if it exists; harmless to repeat."""
     if name:
         default_storage.delete(name)
+
+
+class PendingFiles:
+    """The files stored inside one ``kept_on_success`` block."""
+
+    def __init__(self):
+        self.names = []
+
+    def store(self, uploaded_file, *, prefix):
+        """``store`` the file and remember its name, to remove it if the block fails."""
+        stored = store(uploaded_file, prefix=prefix)
+        self.names.append(stored.name)
+        return stored
+
+
+@contextmanager
+def kept_on_success():
+    """Store files with the yielded ``PendingFiles`` and remove them if the block raises.
+
+    Put it outside the ``transaction.atomic()`` that records the files
+    (``with kept_on_success() as files, transaction.atomic():``) so that a failed commit,
+    not only an error in the block, removes them too. The exception is raised again.
+    """
+    pending = PendingFiles()
+    try:
+        yield pending
+    except BaseException:
+        for name in pending.names:
+            discard(name)
+        raise
 
 
 def _digest(uploaded_file):

@@ -155,6 +155,12 @@ GRANTS_OVERSPEND_TOLERANCE_PERCENT = env.int("GRANTS_OVERSPEND_TOLERANCE_PERCENT
 # tender's author. Only a very small office turns this off.
 FOUR_EYES = env.bool("PORTAL_FOUR_EYES", default=True)
 FILE_UPLOAD_PERMISSIONS = 0o640
+# The first handler keeps the file name the client sent, so uploads are checked by that name.
+FILE_UPLOAD_HANDLERS = [
+    "portal.documents.uploads.ClientNameUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default=f"filemail:///{VAR_DIR / 'mail'}")
 vars().update(EMAIL_CONFIG)

@@ -38,7 +38,7 @@ def document_add(
     document (a double submit stores nothing more). Writes an audit entry. Returns the document.
     """
     today = timezone.localdate()
-    with transaction.atomic():
+    with storage.kept_on_success() as files, transaction.atomic():
         row = lock_provider(provider)
         check_seen(row, seen_state)
         if not permissions.can_edit(actor, row):
@@ -56,32 +56,28 @@ def document_add(
             _("This document has already expired."),
             "expires_on",
         )
-        stored = storage.store(upload, prefix=ProviderDocument.upload_prefix)
+        stored = files.store(upload, prefix=ProviderDocument.upload_prefix)
         duplicate = row.documents.filter(
             sha256=stored.sha256, document_type=document_type, title=title, expires_on=expires_on
         ).first()
         if duplicate is not None:
             storage.discard(stored.name)
             return duplicate
-        try:
-            document = ProviderDocument.from_stored(
-                stored,
-                uploaded_by=actor,
-                provider=row,
-                document_type=document_type,
-                title=title,
-                expires_on=expires_on,
-            )
-            document.save()
-            audit.record(
-                row,
-                "document_add",
-                actor=actor,
-                data={"document": document.pk, "type": document_type, "sha256": stored.sha256},
-            )
-        except Exception:
-            storage.discard(stored.name)
-            raise
+        document = ProviderDocument.from_stored(
+            stored,
+            uploaded_by=actor,
+            provider=row,
+            document_type=document_type,
+            title=title,
+            expires_on=expires_on,
+        )
+        document.save()
+        audit.record(
+            row,
+            "document_add",
+            actor=actor,
+            data={"document": document.pk, "type": document_type, "sha256": stored.sha256},
+        )
     return document
 
 

@@ -94,37 +94,33 @@ def training_add(
         _("The completion date cannot be in the future."),
         "completed_on",
     )
-    with transaction.atomic():
+    with storage.kept_on_success() as files, transaction.atomic():
         row = _editable_provider(actor, staff.provider, seen_state)
         member = StaffMember.objects.get(pk=staff.pk, provider=row)
         existing = member.training_records.filter(course=course, started_on=started_on).first()
         if existing is not None:
             return existing
         stored = (
-            storage.store(certificate, prefix=TrainingCertificate.upload_prefix)
+            files.store(certificate, prefix=TrainingCertificate.upload_prefix)
             if certificate
             else None
         )
-        try:
-            record = TrainingRecord.objects.create(
-                staff=member,
-                course=course,
-                training_provider=training_provider,
-                started_on=started_on,
-                completed_on=completed_on,
-                in_service=in_service,
-            )
-            if stored is not None:
-                TrainingCertificate.from_stored(stored, uploaded_by=actor, training=record).save()
-            audit.record(
-                row,
-                "training_add",
-                actor=actor,
-                data={"staff": member.pk, "training": record.pk, "in_service": in_service},
-            )
-        except Exception:
-            storage.discard(stored.name if stored else "")
-            raise
+        record = TrainingRecord.objects.create(
+            staff=member,
+            course=course,
+            training_provider=training_provider,
+            started_on=started_on,
+            completed_on=completed_on,
+            in_service=in_service,
+        )
+        if stored is not None:
+            TrainingCertificate.from_stored(stored, uploaded_by=actor, training=record).save()
+        audit.record(
+            row,
+            "training_add",
+            actor=actor,
+            data={"staff": member.pk, "training": record.pk, "in_service": in_service},
+        )
     return record
 
 

@@ -64,7 +64,7 @@ def tender_amend(
     change old -> new, and why), an audit entry, marks submitted bids as needing
     reconfirmation, and tells the administrators of organisations with a draft or submitted
     bid. Sending the same amendment again (nothing left to change, same reason, same officer)
-    returns the amendment already made.
+    returns the amendment already made and keeps none of the files sent with it.
     """
     if not permissions.can_manage_tender(actor, tender):
         raise forbidden()
@@ -115,6 +115,8 @@ def _amend(actor, row, values, reason, stored, withdrawn_ids, seen_amendments):
     if not (changes or new_documents or withdrawn):
         last = row.amendments.order_by("-number").first()
         if last is not None and last.made_by_id == actor.pk and last.reason == reason:
+            # A replay: the copies stored for it are referenced by nothing.
+            discard_documents(stored)
             return last
         raise DomainError("no_change", _("Nothing was changed."))
     if seen_amendments is not None and seen_amendments != count:

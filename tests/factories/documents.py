@@ -10,6 +10,7 @@ import zipfile
 import zlib
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
 
 CONTENT_TYPES_XML = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
@@ -20,16 +21,29 @@ CONTENT_TYPES_XML = (
 ODT_MIME = "application/vnd.oasis.opendocument.text"
 
 
-def pdf_bytes(padding=0):
-    """A one-page PDF; ``padding`` bytes of comment make it as large as a test needs."""
-    body = (
-        b"%PDF-1.4\n"
-        b"1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-        b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
-        b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]>>endobj\n"
-        b"trailer<</Root 1 0 R>>\n"
-    )
-    return body + b"%" * padding + b"\n%%EOF\n"
+def pdf_bytes(padding=0, *, catalog=b"", page=b"", objects=()):
+    """A one-page PDF with a correct cross-reference table.
+
+    ``padding`` bytes of comment make it as large as a test needs; ``catalog`` and ``page``
+    add entries to the document catalog (object 1) and the page (object 3); ``objects`` are
+    the bodies of further objects, numbered from 4.
+    """
+    bodies = [
+        b"<</Type/Catalog/Pages 2 0 R" + catalog + b">>",
+        b"<</Type/Pages/Kids[3 0 R]/Count 1>>",
+        b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]" + page + b">>",
+        *objects,
+    ]
+    out = b"%PDF-1.4\n%" + b"%" * padding + b"\n"
+    offsets = []
+    for number, body in enumerate(bodies, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj" % number + body + b"endobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(bodies) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer<</Size %d/Root 1 0 R>>\n" % (len(bodies) + 1)
+    return out + b"startxref\n%010d\n%%%%EOF\n" % xref
 
 
 def zip_bytes(members):
@@ -96,9 +110,10 @@ def png_bytes():
 
 
 def jpeg_bytes():
-    """The start and end markers and JFIF header of a JPEG image."""
-    app0 = b"JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"
-    return b"\xff\xd8\xff\xe0" + struct.pack(">H", len(app0) + 2) + app0 + b"\xff\xd9"
+    """A 1x1 pixel JPEG photo."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (1, 1), (0, 128, 0)).save(buffer, format="JPEG")
+    return buffer.getvalue()
 
 
 BUILDERS = {

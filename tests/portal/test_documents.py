@@ -1,6 +1,7 @@
 """Accepting and refusing uploads: types by content, size, names; nothing stored on refusal."""
 
 import io
+import os
 from pathlib import Path
 
 import pytest
@@ -10,11 +11,25 @@ from django.core.files.base import ContentFile, File
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
+from django.utils import translation
+from PIL import ImageFile
 
 from portal.documents.fields import DocumentField
 from portal.documents.storage import store
-from portal.documents.validation import DOCX, JPEG, ODT, PDF, PNG, XLSX, validate_upload
+from portal.documents.validation import (
+    DOCX,
+    JPEG,
+    MESSAGES,
+    ODT,
+    PDF,
+    PNG,
+    XLSX,
+    validate_upload,
+)
+from portal.documents.validation.office import unpacked_limit_bytes
 from tests.factories.documents import (
+    CONTENT_TYPES_XML,
+    ODT_MIME,
     docx_bytes,
     jpeg_bytes,
     odt_bytes,
@@ -24,11 +39,15 @@ from tests.factories.documents import (
     xlsx_bytes,
     zip_bytes,
 )
+from tests.portal.hostile_files import ARCHIVE_RATIO, IMAGE_UNREADABLE, corpus, png_with
 
 MB = 1024 * 1024
 NOT_ALLOWED = "This file type is not allowed. Allowed types: PDF, DOCX, XLSX, ODT, JPEG, PNG."
 EXECUTABLE = "This file is a program or script, not a document; it cannot be uploaded."
 INVALID_NAME = "The file name must be a plain name, without folders or control characters."
+NAME_TOO_LONG = (
+    "The file name is too long: shorten it to at most 255 Latin letters (fewer in other alphabets)."
+)
 MACROS = "Documents containing macros are not accepted; save it as a plain DOCX or XLSX file."
 ELF = b"\x7fELF\x02\x01\x01" + b"\x00" * 57
 PE = (
@@ -156,11 +175,10 @@ def test_a_backslash_name_from_an_upload_is_refused(media):
     assert_refused_and_nothing_stored(media, uploaded, "invalid_name", INVALID_NAME)
 
 
-def test_a_name_longer_than_255_characters_is_refused(media):
-    uploaded = ContentFile(pdf_bytes(), name="a" * 252 + ".pdf")
-    assert_refused_and_nothing_stored(
-        media, uploaded, "name_too_long", "The file name is too long: at most 255 characters."
-    )
+def test_a_name_longer_than_255_bytes_is_refused(media):
+    uploaded = ContentFile(pdf_bytes(), name="ý" * 126 + ".pdf")
+    assert len(uploaded.name) == 130
+    assert_refused_and_nothing_stored(media, uploaded, "name_too_long", NAME_TOO_LONG)
 
 
 def test_names_in_other_alphabets_are_accepted(media):
@@ -252,3 +270,95 @@ def test_the_form_field_tells_the_allowed_types_and_limit():
     rendered = str(DocumentForm()["document"]) + str(DocumentForm()["document"].help_text)
     assert "Allowed types: PDF, DOCX, XLSX, ODT, JPEG, PNG; at most 5 MB." in rendered
     assert 'accept=".docx,.jpeg,.jpg,.odt,.pdf,.png,.xlsx"' in rendered
+
+
+# Checked by structure, not by the first bytes
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [(name, content, message) for _label, name, content, message in corpus()],
+    ids=[label for label, *_rest in corpus()],
+)
+def test_a_hostile_file_is_refused_with_its_own_message(media, name, content, message):
+    with pytest.raises(ValidationError) as refused:
+        store(SimpleUploadedFile(name, content), prefix="tests/documents")
+
+    assert refused.value.messages == [message]
+    assert refused.value.code in MESSAGES
+    assert files_under(media) == []
+
+
+def test_a_pdf_that_only_opens_at_its_first_page_is_accepted(media):
+    opens_at_page = pdf_bytes(catalog=b"/OpenAction[3 0 R/Fit]")
+    assert validate_upload(SimpleUploadedFile("plan.pdf", opens_at_page)) == PDF
+
+
+@pytest.mark.parametrize(
+    "objects",
+    [[b"[" + b"0 " * 100_001 + b"]"], [b"[" + b"0 " * 70_000 + b"]"] * 3],
+    ids=["one array past pypdf's limit", "more objects than the walk visits"],
+)
+def test_a_pdf_too_large_to_walk_is_refused(media, objects):
+    references = b" ".join(b"%d 0 R" % number for number in range(4, 4 + len(objects)))
+    sprawling = pdf_bytes(catalog=b"/Extra[" + references + b"]", objects=objects)
+    assert_refused_and_nothing_stored(
+        media,
+        SimpleUploadedFile("plan.pdf", sprawling),
+        "pdf_too_complex",
+        "This PDF is too complex to check; export it again as a simpler PDF.",
+    )
+
+
+def test_an_office_document_unpacking_past_the_limit_is_refused(media, settings):
+    settings.UPLOAD_MAX_UNPACKED_BYTES = MB // 2
+    members = {"[Content_Types].xml": CONTENT_TYPES_XML, "word/document.xml": "<w:document/>"}
+    big = zip_bytes({**members, "word/media/photo.bin": os.urandom(600_000)})
+
+    assert_refused_and_nothing_stored(
+        media,
+        SimpleUploadedFile("plan.docx", big),
+        "archive_too_large",
+        "This document unpacks to more than 0.5 MB; it cannot be uploaded.",
+    )
+
+
+def test_the_unpacked_limit_defaults_to_50_megabytes(media, settings):
+    del settings.UPLOAD_MAX_UNPACKED_BYTES
+    members = {"[Content_Types].xml": CONTENT_TYPES_XML, "word/document.xml": "<w:document/>"}
+    padded = zip_bytes({**members, "word/media/photo.bin": os.urandom(MB)})
+    assert validate_upload(SimpleUploadedFile("plan.docx", padded)) == DOCX
+    assert unpacked_limit_bytes() == 50 * MB
+
+
+def test_an_odt_bomb_and_an_odt_with_macros_are_refused(media):
+    bomb = zip_bytes({"mimetype": ODT_MIME, "content.xml": bytes(2 * MB)})
+    macros = zip_bytes({"mimetype": ODT_MIME, "Basic/Standard/Module1.xml": "<script/>"})
+
+    assert_refused_and_nothing_stored(
+        media, SimpleUploadedFile("plan.odt", bomb), "archive_ratio", ARCHIVE_RATIO
+    )
+    assert_refused_and_nothing_stored(
+        media, SimpleUploadedFile("plan.odt", macros), "macros", MACROS
+    )
+
+
+def test_a_refusal_is_shown_in_the_readers_language(media):
+    uploaded = SimpleUploadedFile("plan.pdf", b"%PDF-1.4\n%%EOF\n")
+    with translation.override("ru"), pytest.raises(ValidationError) as refused:
+        validate_upload(uploaded)
+    with translation.override("ru"):
+        assert refused.value.messages == [
+            "Этот PDF повреждён или неполон и не читается; сохраните или экспортируйте его заново."
+        ]
+
+
+def test_a_damaged_image_is_refused_even_once_weasyprint_is_loaded(media):
+    # Importing WeasyPrint lets Pillow load truncated images for the whole process.
+    import weasyprint.images  # noqa: F401
+
+    damaged = png_with(1, 1, b"not zlib data")
+    assert_refused_and_nothing_stored(
+        media, SimpleUploadedFile("photo.png", damaged), "image_unreadable", IMAGE_UNREADABLE
+    )
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is True

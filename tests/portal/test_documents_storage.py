@@ -8,16 +8,20 @@ from pathlib import Path
 import pytest
 import time_machine
 from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
 from django.test import RequestFactory
 
 from portal.documents.storage import (
     UploadTo,
     discard,
     generate_name,
+    kept_on_success,
     store,
     upload_to,
 )
+from providers.models import Provider
 from tests.factories.documents import pdf_bytes, upload, xlsx_bytes
+from tests.factories.providers import ProviderFactory
 
 GENERATED = re.compile(r"^tenders/bids/\d{4}/\d{2}/[0-9a-f]{32}\.(pdf|xlsx|png|bin)$")
 
@@ -124,3 +128,25 @@ def test_upload_to_is_serialisable_in_migrations():
 
 def test_generate_name_uses_the_prefix_and_extension():
     assert GENERATED.match(generate_name("tenders/bids", "png"))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_files_stored_for_a_transaction_that_rolls_back_are_removed(media):
+    first, second = ProviderFactory(), ProviderFactory()
+    with pytest.raises(IntegrityError):
+        with kept_on_success() as files, transaction.atomic():
+            stored = files.store(upload("pdf"), prefix="tests/documents")
+            assert files_under(media) == [media / stored.name]
+            Provider.objects.filter(pk=second.pk).update(
+                registration_number=first.registration_number
+            )
+
+    assert files_under(media) == []
+
+
+@pytest.mark.django_db
+def test_files_stored_in_a_block_that_succeeds_are_kept(media):
+    with kept_on_success() as files, transaction.atomic():
+        stored = files.store(upload("pdf"), prefix="tests/documents")
+
+    assert files_under(media) == [media / stored.name]

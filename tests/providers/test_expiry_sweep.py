@@ -6,6 +6,7 @@ import pytest
 import time_machine
 
 from providers.models import DocumentType, MemberRole
+from tests.factories.documents import pdf_bytes
 from tests.factories.providers import ProviderDocumentFactory, ProviderFactory, admin_of, member_of
 from workflows import sweeps
 from workflows.models import OutboxMessage
@@ -97,7 +98,7 @@ def test_a_document_already_renewed_needs_no_warning(document):
             provider=document.provider,
             document_type=DocumentType.CHARTER,
             expires_on=EXPIRY + datetime.timedelta(days=365),
-            content=b"%PDF-1.4\n% renewed charter\n%%EOF\n",
+            content=pdf_bytes(padding=1),
         )
     with at(EXPIRY - datetime.timedelta(days=30)):
         run_sweeps()

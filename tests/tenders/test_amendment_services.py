@@ -224,6 +224,21 @@ def test_sending_the_same_amendment_twice_makes_one(tender):
     assert history(tender).filter(action="amend").count() == 1
 
 
+def test_replaying_an_amendment_with_its_document_stores_no_new_file(tender, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+    def files():
+        return sorted(path for path in tmp_path.rglob("*") if path.is_file())
+
+    first = amend(tender, documents=[("Terms v2", upload("pdf", name="terms-v2.pdf"))])
+    kept = files()
+
+    again = amend(tender, documents=[("Terms v2", upload("pdf", name="terms-v2.pdf"))])
+
+    assert again.pk == first.pk
+    assert files() == kept == [tmp_path / tender.documents.get().file.name]
+
+
 def test_an_amendment_made_on_a_stale_page_is_a_conflict(tender):
     amend(tender, values={"title_en": "Someone else's change"})
 
