@@ -10,19 +10,27 @@ tells an interface text that is not translated from the names and records users 
 
 import io
 import json
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.db import transaction
+from django.test import Client
+from django.urls import reverse
 
-from portal.models import ServiceType, TargetGroup
-from providers.models import Provider
+from portal.models import ServiceType, TargetGroup, User
+from providers.models import MemberRole, Provider
+from providers.services import member_invite
+from tenders import demo_evaluation
 from tenders.demo_evaluation import history_available
 from tenders.models import Tender, TenderCriterion
+from tenders.services.bid import bid_budget_line_add, bid_create, bid_staff_assign
+from tenders.services.clarification import clarification_ask
 from tests.i18n import addresses, crawl, untranslated
 from workflows import delivery
+from workflows.jobs import file_job_run
 from workflows.models import OutboxMessage
 
 pytestmark = [
@@ -45,14 +53,9 @@ ROLES = (
 # URL patterns no demo person can GET as a page, each with the reason. Patterns that answer a
 # GET with 405 (they take a POST only) or with a file count as read and need no entry here.
 NOT_READ = {
-    # The demo's records are past these states: every tender is published, every bid
-    # submitted, every agreement active and every report of the half-year accepted.
+    # The demo's records are past these states: every tender is published, every agreement
+    # active and every report of the half-year accepted.
     "tenders:edit": "only a draft tender is edited",
-    "tenders:bid_proposal": "only a draft bid is edited",
-    "tenders:bid_staff": "only a draft bid is edited",
-    "tenders:bid_budget": "only a draft bid is edited",
-    "tenders:bid_documents": "only a draft bid is edited",
-    "tenders:bid_submit": "only a draft bid is submitted",
     "tenders:evaluation_moderation": "moderation happens while the panel scores",
     "providers:edit": "only an organisation not yet verified is edited",
     "grants:agreement_terms": "only a draft agreement's terms are set",
@@ -61,17 +64,11 @@ NOT_READ = {
     "grants:agreement_tranches": "only a draft agreement's tranches are set",
     "grants:report_edit": "only an open report is written",
     # The demo has none of these records.
-    "tenders:answer": "no clarification question was asked",
     "tenders:objection": "no award was objected to",
     "tenders:objection_document": "no award was objected to",
-    "providers:invitation": "no member was invited",
-    "providers:invitation_withdraw": "no member was invited",
     "providers:certificate_download": "no training certificate was uploaded",
     "grants:report_attachment": "no report has an attachment",
     "grants:report_detach": "no report has an attachment",
-    "workflows:file_job": "no export was asked for",
-    "workflows:file_job_status": "no export was asked for",
-    "workflows:file_job_download": "no export was asked for",
     # Not pages: they sign out or switch the language (a POST) and go back.
     "logout": "signs out",
     "set_language": "takes a POST",
@@ -97,14 +94,53 @@ def seeded(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(scope="module")
-def visit(seeded, django_db_blocker):
+def first_steps(seeded, django_db_blocker):
+    """What the demo's people begin today, so the pages of records still being written are
+    there to read too: the Red Crescent Society starts a bid on the open tender and invites a
+    colleague, "Yenme" asks a question about it, the grant officer exports the dashboard."""
+    with django_db_blocker.unblock():
+        tender = Tender.objects.get(state=Tender.State.PUBLISHED)
+        nrcst, yenme = (
+            Provider.objects.get(registration_number=code)
+            for code in (demo_evaluation.NRCST, demo_evaluation.YENME)
+        )
+        nrcst_admin = User.objects.get(username="nrcst")
+        bid = bid_create(actor=nrcst_admin, tender=tender)
+        bid_staff_assign(actor=nrcst_admin, bid=bid, staff_member=nrcst.staff.first())
+        bid_budget_line_add(
+            actor=nrcst_admin,
+            bid=bid,
+            category="staff",
+            description="Оплата труда социальных работников",
+            amount=Decimal(90000),
+        )
+        member_invite(
+            actor=nrcst_admin,
+            provider=nrcst,
+            email="sotrudnik@redcrescent.demo.example.org",
+            role=MemberRole.EDITOR,
+        )
+        clarification_ask(
+            actor=User.objects.get(username="yenme"),
+            tender=tender,
+            provider=yenme,
+            question="Hyzmat Aşgabadyň ähli etraplarynda berilmelimi?",
+        )
+        officer = Client()
+        officer.force_login(User.objects.get(username="grants"))
+        job = officer.post(reverse("grants:dashboard_xlsx")).url.rstrip("/").split("/")[-1]
+        file_job_run(job_id=int(job))
+
+
+@pytest.fixture(scope="module")
+def visit(first_steps, django_db_blocker):
     """Every role's pages, each in the three languages."""
     with django_db_blocker.unblock():
         seen = crawl.Visit()
         start, seen.unfilled = addresses.demo_addresses(crawl.routes())
         files = set()
         for username in ROLES:
-            crawl.crawl(username, ["/", *start], seen, files)
+            crawl.crawl(username, ["/", *start], seen, files, compare=alike_with_english)
         return seen
 
 
@@ -124,6 +160,16 @@ def english_records(seeded, django_db_blocker):
         ):
             names.update(model.objects.values_list(field, flat=True))
         return frozenset(untranslated.squeeze(name) for name in names)
+
+
+def alike_in_turkmen_and_russian(page):
+    return set(page.texts["tk"]) & set(page.texts["ru"])
+
+
+def alike_with_english(page):
+    """Whether ``page`` shows a text alike in Turkmen and Russian with English words in it,
+    which its English version tells to be a text never translated or a name."""
+    return any(untranslated.english_runs(text) for text in alike_in_turkmen_and_russian(page))
 
 
 def where(page, language):
@@ -176,7 +222,7 @@ def test_no_page_shows_an_english_text_of_the_catalogue(visit, english_records, 
 def test_no_page_shows_an_english_text_that_is_never_translated(visit, english_records):
     found = []
     for page in visit.pages:
-        alike = set(page.texts["tk"]) & set(page.texts["ru"]) & set(page.texts["en"])
+        alike = alike_in_turkmen_and_russian(page) & set(page.texts.get("en", ()))
         for text in sorted(alike - english_records):
             runs = [] if machine_readable(text) else untranslated.english_runs(text)
             if runs:
@@ -206,7 +252,7 @@ def mails():
 
 
 @pytest.fixture(scope="module")
-def programme_mails(seeded, django_db_blocker):
+def programme_mails(first_steps, django_db_blocker):
     with django_db_blocker.unblock():
         return mails()
 
