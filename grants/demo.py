@@ -47,6 +47,7 @@ from providers.demo import demo_pdf
 from providers.models import MemberRole
 from tenders.demo import TENDERS
 from tenders.demo_evaluation import (
+    LANGUAGE,
     PERIODS,
     Timeline,
     at,
@@ -111,21 +112,43 @@ PROFILES = {
         },
     },
 }
+# Each grantee reports in its working language (``tenders.demo_evaluation.LANGUAGE``).
 NARRATIVE = {
-    "achievements": (
-        "Month {n}: {new} people were reached for the first time and {cases} new cases opened "
-        "on referral from the etrap social work specialists; every case has an individual plan."
-    ),
-    "challenges": (
-        "Some families were reluctant at first to let a care worker into their home; transport "
-        "between the outer districts of the etraps takes much of the staff's time."
-    ),
-    "changes_observed": (
-        "Service users report less isolation and keep to their treatment; carers in the family "
-        "say they can go back to work for part of the day."
-    ),
+    "ru": {
+        "achievements": (
+            "За {n}-й месяц впервые охвачено {new} человек, открыто {cases} новых случаев по "
+            "направлениям специалистов по социальной работе этрапов; на каждый случай "
+            "составлен индивидуальный план."
+        ),
+        "challenges": (
+            "Поначалу некоторые семьи неохотно пускали работника по уходу в дом; дорога между "
+            "отдалёнными районами этрапов отнимает у персонала много времени."
+        ),
+        "changes_observed": (
+            "Получатели услуг меньше страдают от одиночества и соблюдают лечение; "
+            "родственники, которые за ними ухаживают, говорят, что могут вернуться на работу "
+            "на часть дня."
+        ),
+    },
+    "tk": {
+        "achievements": (
+            "Şu aýda {new} adama ilkinji gezek hyzmat edildi, etraplaryň durmuş işi boýunça "
+            "hünärmenleriniň ugrukdyrmagy bilen {cases} sany täze iş açyldy; her iş boýunça "
+            "aýratyn meýilnama düzüldi."
+        ),
+        "challenges": (
+            "Başda käbir maşgalalar ideg işgärini öýüne goýbermäge ikirjiňlenýärdi; etraplaryň "
+            "çetki ýerleriniň arasyndaky ýol işgärleriň köp wagtyny alýar."
+        ),
+        "changes_observed": (
+            "Hyzmat alýanlar özlerini az ýalňyz duýýarlar we bejergini yzygiderli dowam "
+            "etdirýärler; olara ideg edýän maşgala agzalary günüň bir böleginde işe gaýdyp "
+            "bilýändiklerini aýdýarlar."
+        ),
+    },
 }
-OTHER_SERVICES = "Rehabilitation exercises at home and sign language interpretation."
+OTHER_SERVICES = "Öýde reabilitasiýa maşklary we yşarat dilinden terjime."
+ACCEPTANCE_NOTE = "Işleriň resminamalary bilen deňeşdirilip barlandy."
 
 
 def build(demo):
@@ -257,7 +280,7 @@ def _report(report, content, officer, writer):
             report = report_submit(actor=writer, report=report)
     if report.state == ReportState.SUBMITTED:
         with at(moment(end + datetime.timedelta(days=9), 10)):
-            report_accept(actor=officer, report=report, note="Checked against the case files.")
+            report_accept(actor=officer, report=report, note=ACCEPTANCE_NOTE)
 
 
 def monthly_figures(agreement, profile):
@@ -267,6 +290,7 @@ def monthly_figures(agreement, profile):
     etraps = list(agreement.etraps.order_by("name_tk"))
     targets = list(agreement.targets.order_by("position"))
     lines = list(agreement.budget_lines.order_by("position"))
+    narrative = NARRATIVE[LANGUAGE[agreement.grantee.registration_number]]
     people = split(profile["people"], MONTHS)
     cases = split(profile["cases"], MONTHS)
     served = {}
@@ -327,7 +351,7 @@ def monthly_figures(agreement, profile):
                 },
                 **{
                     name: text.format(n=n, new=new_people, cases=new_cases)
-                    for name, text in NARRATIVE.items()
+                    for name, text in narrative.items()
                 },
             )
         )

@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
@@ -133,6 +133,10 @@ def signup_confirm(request, token):
     next_page = reverse("providers:register")
     if activated_now:
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        # Signed in now: the message and the next page speak the account's language, not the
+        # one of the browser the mail was opened in.
+        translation.activate(user.language)
+        request.LANGUAGE_CODE = translation.get_language()
         messages.success(
             request,
             _(

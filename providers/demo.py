@@ -25,12 +25,29 @@ from providers.services import (
 )
 from workflows import runner
 
-DEMO_DOCUMENTS = [
-    (DocumentType.CHARTER, "Charter"),
-    (DocumentType.REGISTRATION_CERTIFICATE, "State registration certificate"),
-    (DocumentType.TAX_CERTIFICATE, "Tax certificate"),
-    (DocumentType.BANK_DETAILS, "Bank details"),
-]
+# Each organisation writes in its own working language: the Red Crescent Society in Russian,
+# "Yenme" in Turkmen, as the pilot's staff do.
+DEMO_DOCUMENTS = {
+    "ru": [
+        (DocumentType.CHARTER, "Устав"),
+        (DocumentType.REGISTRATION_CERTIFICATE, "Свидетельство о государственной регистрации"),
+        (DocumentType.TAX_CERTIFICATE, "Справка налоговой службы"),
+        (DocumentType.BANK_DETAILS, "Банковские реквизиты"),
+    ],
+    "tk": [
+        (DocumentType.CHARTER, "Tertipnama"),
+        (
+            DocumentType.REGISTRATION_CERTIFICATE,
+            "Döwlet tarapyndan hasaba alnandygy barada şahadatnama",
+        ),
+        (DocumentType.TAX_CERTIFICATE, "Salgyt gullugynyň güwänamasy"),
+        (DocumentType.BANK_DETAILS, "Bank maglumatlary"),
+    ],
+}
+MINISTRY = {
+    "ru": "Министерство труда и социальной защиты населения Туркменистана",
+    "tk": "Türkmenistanyň Zähmet we ilaty durmuş taýdan goramak ministrligi",
+}
 
 ORGANISATIONS = [
     {
@@ -38,6 +55,7 @@ ORGANISATIONS = [
         "password": "demo-nrcst-2026",
         "email": "nrcst@demo.example.org",
         "full_name": "Gözel Berdiýewa",
+        "language": "ru",
         "details": {
             "name_tk": "Türkmenistanyň Milli Gyzyl Ýarymaý Jemgyýeti",
             "name_ru": "Национальное общество Красного Полумесяца Туркменистана",
@@ -53,17 +71,17 @@ ORGANISATIONS = [
         },
         "service_types": ["elderly-home-care", "chronic-illness-support"],
         "target_groups": ["elderly", "chronic-illness"],
-        "course": "Home-based care for older people and people with chronic illnesses",
+        "course": "Уход на дому за пожилыми людьми и людьми с хроническими заболеваниями",
         "staff": [
-            ("Aýna Orazowa", "Home care worker"),
-            ("Bahar Annaýewa", "Home care worker"),
-            ("Jeren Gurbanowa", "Home care worker"),
-            ("Maral Saparowa", "Nurse"),
-            ("Ogulbike Hojaýewa", "Nurse"),
-            ("Serdar Atamyradow", "Social worker"),
-            ("Täçgül Amanowa", "Social worker"),
-            ("Merdan Öwezow", "Driver and care assistant"),
-            ("Leýli Rejepowa", "Service coordinator"),
+            ("Aýna Orazowa", "Работник по уходу на дому"),
+            ("Bahar Annaýewa", "Работник по уходу на дому"),
+            ("Jeren Gurbanowa", "Работник по уходу на дому"),
+            ("Maral Saparowa", "Медицинская сестра"),
+            ("Ogulbike Hojaýewa", "Медицинская сестра"),
+            ("Serdar Atamyradow", "Социальный работник"),
+            ("Täçgül Amanowa", "Социальный работник"),
+            ("Merdan Öwezow", "Водитель и помощник по уходу"),
+            ("Leýli Rejepowa", "Координатор услуги"),
         ],
     },
     {
@@ -71,6 +89,7 @@ ORGANISATIONS = [
         "password": "demo-yenme-2026",
         "email": "yenme@demo.example.org",
         "full_name": "Arslan Nurmuhammedow",
+        "language": "tk",
         "details": {
             "name_tk": "«Ýeňme» jemgyýetçilik birleşigi",
             "name_ru": "Общественное объединение «Енме»",
@@ -86,14 +105,14 @@ ORGANISATIONS = [
         },
         "service_types": ["disability-support"],
         "target_groups": ["disability"],
-        "course": "Support for people with disabilities living at home",
+        "course": "Öýde ýaşaýan maýyplygy bolan adamlara goldaw bermek",
         "staff": [
-            ("Guljahan Baýramowa", "Personal assistant"),
-            ("Mähri Durdyýewa", "Personal assistant"),
-            ("Nurgeldi Hallyýew", "Rehabilitation specialist"),
-            ("Ogulşat Çaryýewa", "Social worker"),
-            ("Dowlet Gylyjow", "Sign language interpreter"),
-            ("Şirin Myradowa", "Psychologist"),
+            ("Guljahan Baýramowa", "Şahsy kömekçi"),
+            ("Mähri Durdyýewa", "Şahsy kömekçi"),
+            ("Nurgeldi Hallyýew", "Reabilitasiýa hünärmeni"),
+            ("Ogulşat Çaryýewa", "Durmuş işgäri"),
+            ("Dowlet Gylyjow", "Yşarat dili terjimeçisi"),
+            ("Şirin Myradowa", "Psiholog"),
         ],
     },
 ]
@@ -115,14 +134,14 @@ def _build(spec):
     if provider is None:
         provider = provider_register(actor=admin, details=_details(spec))
     if provider.state in (ProviderState.DRAFT, ProviderState.RETURNED, ProviderState.VERIFIED):
-        _documents(provider, admin)
+        _documents(provider, admin, spec["language"])
         _staff(provider, admin, spec)
     if provider.state in (ProviderState.DRAFT, ProviderState.RETURNED):
         provider = provider_submit(actor=admin, provider=provider)
     if provider.state == ProviderState.SUBMITTED:
         # No officer exists yet on a fresh portal, so the portal itself verifies its demo data.
         provider = runner.apply(
-            provider, "verify", actor=None, note="Verified when the demo data was loaded."
+            provider, "verify", actor=None, note="Demo maglumatlary ýüklenende barlandy."
         )
     return provider
 
@@ -148,13 +167,16 @@ def _details(spec):
     return details
 
 
-def _documents(provider, admin):
+def _documents(provider, admin, language):
     present = set(provider.documents.values_list("document_type", flat=True))
     expires_on = timezone.localdate() + timedelta(days=365)
-    for document_type, title in DEMO_DOCUMENTS:
+    for document_type, title in DEMO_DOCUMENTS[language]:
         if document_type in present:
             continue
-        upload = ContentFile(demo_pdf(f"{provider.name_en}: {title}"), name=f"{document_type}.pdf")
+        upload = ContentFile(
+            demo_pdf(f"{provider.name_en}: {document_type.replace('_', ' ')}"),
+            name=f"{document_type}.pdf",
+        )
         document_add(
             actor=admin,
             provider=provider,
@@ -173,7 +195,7 @@ def _staff(provider, admin, spec):
             actor=admin,
             staff=member,
             course=spec["course"],
-            training_provider="Ministry of Labour and Social Protection of Population",
+            training_provider=MINISTRY[spec["language"]],
             started_on=completed - timedelta(days=14),
             completed_on=completed,
             in_service=True,

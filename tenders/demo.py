@@ -28,33 +28,38 @@ from tenders.services.tender import tender_create, tender_publish
 OFFICER_USERNAME = "procurement"
 CLOSING_HOUR = datetime.time(18, 0)
 
+# The ministry's staff write in Turkmen; only the criteria's titles are given in every language.
 CARE_CRITERIA = [
     (
         "Hyzmatyň usuly we meýilnamasy",
         "Методика и план оказания услуги",
         "Service approach and work plan",
-        "How often people are visited, what is done on a visit, how needs are assessed.",
+        "Adamlara näçe gezek baryp görülýär, baryp görlende näme edilýär, zerurlyklar nähili "
+        "kesgitlenýär.",
         30,
     ),
     (
         "Işgärleriň hünäri we hünär ýokarlandyryş okuwy",
         "Квалификация персонала и повышение квалификации",
         "Staff qualifications and in-service training",
-        "Trained home care workers and nurses named in the bid, and their supervision.",
+        "Teklipde ady görkezilen, okuw geçen öýde hyzmat ediji işgärler we şepagat uýalary, "
+        "olaryň işine gözegçilik.",
         25,
     ),
     (
         "Maksatly topary we Aşgabady bilmek",
         "Знание целевой группы и работы в Ашхабаде",
         "Knowledge of the target group in Ashgabat",
-        "How people in need are found and referred, links with etrap social workers.",
+        "Kömege mätäç adamlar nähili tapylýar we ugrukdyrylýar, etrap durmuş işgärleri bilen "
+        "aragatnaşyk.",
         15,
     ),
     (
         "Gözegçilik, hil we goraglyk",
         "Мониторинг, качество и защита",
         "Monitoring, quality and safeguarding",
-        "Records kept, complaints handling, protection of clients' dignity and privacy.",
+        "Ýöredilýän ýazgylar, arzalara seredilişi, hyzmat alýanlaryň mertebesiniň we şahsy "
+        "durmuşynyň goralyşy.",
         10,
     ),
 ]
@@ -171,14 +176,15 @@ TENDERS = [
                 "Krizis kömeginiň usuly",
                 "Методика кризисной помощи",
                 "Crisis support approach",
-                "How families are reached within a day and how their plan is agreed.",
+                "Maşgalalara bir günüň dowamynda nädip ýetilýär we olaryň meýilnamasy nädip "
+                "ylalaşylýar.",
                 45,
             ),
             (
                 "Işgärler we gözegçilik",
                 "Персонал и супервизия",
                 "Staff and supervision",
-                "Social workers and psychologists, their training and supervision.",
+                "Durmuş işgärleri we psihologlar, olaryň okuwy we işine gözegçilik.",
                 35,
             ),
         ],
@@ -243,7 +249,7 @@ def publish_demo_tender(officer, spec, *, submission_days=None, grant_start=None
                 }
                 for tk, ru, en, guidance, weight in spec["criteria"]
             ],
-            documents=[("Terms of reference", _terms(spec))],
+            documents=[("Tehniki tabşyryk", _terms(spec))],
         )
     if tender.state == Tender.State.DRAFT:
         tender = tender_publish(actor=officer, tender=tender)

@@ -24,7 +24,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from portal.models import Role
-from providers.demo import demo_pdf
+from providers.demo import MINISTRY, demo_pdf
 from providers.models import MemberRole, Provider
 from providers.services import staff_add, training_add
 from tenders.localtime import ASHGABAT
@@ -54,9 +54,16 @@ NO_HISTORY = (
 PERIODS = 6
 NRCST = "DEMO-NS-0001"
 YENME = "DEMO-PA-0002"
-COURSE = "Foundational training in social work and case management"
+# What each organisation writes, it writes in its working language (see ``providers.demo``);
+# the ministry's people write in Turkmen.
+LANGUAGE = {NRCST: "ru", YENME: "tk"}
+COURSE = {
+    NRCST: "Основы социальной работы и ведения случаев",
+    YENME: "Durmuş işiniň we işleri alyp barmagyň esaslary",
+}
 CHAIR = ("panelchair", "demo-evaluator-2026", "Ogulnabat Saparowa")
-COORDINATOR = ("Guljahan Tanalova", "Coordinator of the service for people with disabilities")
+COORDINATOR = ("Guljahan Tanalova", "Maýyplygy bolan adamlara hyzmat bermegiň utgaşdyryjysy")
+COORDINATOR_ROLE = "Hyzmatyň utgaşdyryjysy"
 
 # Per tender (in the order of the specs): each organisation's budget lines and the points its
 # bid earns on the four criteria; the first organisation named is the winner.
@@ -75,24 +82,57 @@ BIDS = [
     },
 ]
 BUDGET = [
-    ("staff", "Salaries of service staff"),
-    ("transport", "Transport for home visits"),
-    ("equipment", "Care equipment and supplies"),
-    ("training", "Supervision and training of staff"),
-    ("administration", "Coordination, reporting and accounting"),
+    (
+        "staff",
+        {"ru": "Оплата труда персонала услуги", "tk": "Hyzmat işgärleriniň zähmet haky"},
+    ),
+    (
+        "transport",
+        {"ru": "Транспорт для посещений на дому", "tk": "Öýe baryp görmek üçin ulag"},
+    ),
+    (
+        "equipment",
+        {
+            "ru": "Оборудование и расходные материалы для ухода",
+            "tk": "Ideg üçin enjamlar we sarp ediş serişdeleri",
+        },
+    ),
+    (
+        "training",
+        {"ru": "Супервизия и обучение персонала", "tk": "Işgärleriň işine gözegçilik we okuw"},
+    ),
+    (
+        "administration",
+        {
+            "ru": "Координация, отчётность и бухгалтерский учёт",
+            "tk": "Utgaşdyrma, hasabat we buhgalteriýa hasaby",
+        },
+    ),
 ]
-PROPOSAL = (
-    "{org} plans the service around an individual assessment of every person referred by the "
-    "etrap social work specialists, a written care plan reviewed every three months and visits "
-    "at least twice a week. The approach for {criterion} follows the ministry's quality "
-    "standards for community-based social services."
-)
-JUSTIFICATIONS = {
-    9: "Strong: concrete, realistic and well matched to the target group in Ashgabat.",
-    8: "Good: clear plan with named staff; a few details on supervision are thin.",
-    7: "Adequate: meets the requirements, but the plan is general in places.",
-    6: "Acceptable: experience with this target group is limited and not evidenced.",
+PROPOSAL = {
+    "ru": (
+        "{org} строит работу на индивидуальной оценке каждого человека, направленного "
+        "специалистами по социальной работе этрапа, письменном плане ухода, который "
+        "пересматривается каждые три месяца, и посещениях не реже двух раз в неделю. Подход "
+        "по разделу «{criterion}» соответствует стандартам качества министерства для "
+        "социальных услуг по месту жительства."
+    ),
+    "tk": (
+        "{org} hyzmaty etrabyň durmuş işi boýunça hünärmenleri tarapyndan ugrukdyrylan her "
+        "bir adamyň zerurlyklaryna aýratynlykda baha bermegiň, her üç aýdan gözden "
+        "geçirilýän ýazmaça ideg meýilnamasynyň we hepdede azyndan iki gezek baryp görmegiň "
+        "esasynda guraýar. «{criterion}» boýunça çemeleşme ministrligiň ýaşaýan ýerinde "
+        "berilýän durmuş hyzmatlarynyň hil ölçeglerine laýyk gelýär."
+    ),
 }
+WORK_PLAN = {"ru": "План работы", "tk": "Iş meýilnamasy"}
+JUSTIFICATIONS = {
+    9: "Güýçli: anyk, durmuşa ukyply we Aşgabatdaky maksatly topara doly laýyk gelýär.",
+    8: "Gowy: meýilnama düşnükli, işgärleriň atlary görkezilen; gözegçilik barada azrak ýazylan.",
+    7: "Kanagatlanarly: talaplara laýyk gelýär, ýöne meýilnama käbir ýerlerde umumy.",
+    6: "Kabul ederlikli: bu maksatly topar bilen tejribesi çäkli we subut edilmedi.",
+}
+SCREENING_NOTE = "Hasaba alyş ýazgylary bilen deňeşdirilip barlandy."
 
 
 @dataclass(frozen=True)
@@ -209,16 +249,16 @@ def _train_staff(providers, timeline):
     admin = yenme.memberships.filter(role=MemberRole.ADMIN).first().user
     if not yenme.staff.filter(full_name=COORDINATOR[0]).exists():
         staff_add(actor=admin, provider=yenme, full_name=COORDINATOR[0], position=COORDINATOR[1])
-    for provider in providers.values():
+    for code, provider in providers.items():
         admin = provider.memberships.filter(role=MemberRole.ADMIN).first().user
         for member in provider.staff.filter(active=True):
-            if member.training_records.filter(course=COURSE).exists():
+            if member.training_records.filter(course=COURSE[code]).exists():
                 continue
             training_add(
                 actor=admin,
                 staff=member,
-                course=COURSE,
-                training_provider="Ministry of Labour and Social Protection of Population",
+                course=COURSE[code],
+                training_provider=MINISTRY[LANGUAGE[code]],
                 started_on=completed - datetime.timedelta(days=4),
                 completed_on=completed,
                 in_service=True,
@@ -227,7 +267,7 @@ def _train_staff(providers, timeline):
 
 def _bid(tender, providers, table, timeline):
     for position, (code, (amounts, _points)) in enumerate(table.items()):
-        provider = providers[code]
+        provider, language = providers[code], LANGUAGE[code]
         admin = provider.memberships.filter(role=MemberRole.ADMIN).first().user
         with at(timeline.day(-6 + 2 * position, 11)):
             bid = bid_create(actor=admin, tender=tender)
@@ -237,7 +277,10 @@ def _bid(tender, providers, table, timeline):
                 actor=admin,
                 bid=bid,
                 answers={
-                    c.pk: PROPOSAL.format(org=provider.name_en, criterion=c.title_en.lower())
+                    c.pk: PROPOSAL[language].format(
+                        org=getattr(provider, f"name_{language}"),
+                        criterion=getattr(c, f"title_{language}"),
+                    )
                     for c in tender.criteria.all()
                 },
             )
@@ -245,7 +288,7 @@ def _bid(tender, providers, table, timeline):
             # The service coordinator leads the team proposed, as in the pilot.
             team = sorted(roster, key=lambda person: person.full_name != COORDINATOR[0])[:5]
             for member in team:
-                role = "Service coordinator" if member.full_name == COORDINATOR[0] else ""
+                role = COORDINATOR_ROLE if member.full_name == COORDINATOR[0] else ""
                 bid_staff_assign(
                     actor=admin,
                     bid=bid,
@@ -257,14 +300,14 @@ def _bid(tender, providers, table, timeline):
                     actor=admin,
                     bid=bid,
                     category=category,
-                    description=description,
+                    description=description[language],
                     amount=Decimal(amount),
                 )
             upload = ContentFile(
                 demo_pdf(f"{provider.name_en}: work plan for {tender.title_en}"),
                 name="work-plan.pdf",
             )
-            bid_document_add(actor=admin, bid=bid, title="Work plan", upload=upload)
+            bid_document_add(actor=admin, bid=bid, title=WORK_PLAN[language], upload=upload)
             bid_submit(actor=admin, bid=bid)
 
 
@@ -290,7 +333,7 @@ def _evaluate(tender, people, table, timeline):
                 decisions={
                     line.pk: (
                         True,
-                        "" if line.portal_passed else "Checked against the registration records.",
+                        "" if line.portal_passed else SCREENING_NOTE,
                     )
                     for line in screening.lines.all()
                 },

@@ -90,6 +90,8 @@ class OutboxMessage(models.Model):
     class Meta:
         ordering = ["id"]
         indexes = [models.Index(fields=["delivered_at", "published_at"])]
+        verbose_name = _("outgoing message")
+        verbose_name_plural = _("outgoing messages")
 
     def __str__(self):
         return self.key

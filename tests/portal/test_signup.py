@@ -391,3 +391,23 @@ def test_visitors_find_sign_up_in_the_header_and_on_the_login_page(client):
 def test_signed_in_users_see_no_sign_up_link_in_the_header(client):
     client.force_login(UserFactory())
     assert reverse("signup") not in client.get(reverse("home")).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("language", "confirmed"),
+    [
+        ("tk", "E-poçta salgyňyz tassyklandy we siz ulgama girdiňiz."),
+        ("ru", "Ваш адрес электронной почты подтверждён, и вы вошли в систему."),
+    ],
+    ids=["tk", "ru"],
+)
+def test_the_confirmation_message_is_in_the_language_chosen_at_sign_up(client, language, confirmed):
+    _user, message = signed_up_account(client, language=language)
+    path = delivered_link(message)
+    # The mail is opened in another browser, one that reads English.
+    mail_reader = Client(HTTP_ACCEPT_LANGUAGE="en")
+
+    page = mail_reader.get(path, follow=True)
+
+    assert page.redirect_chain[-1][0] == reverse("providers:register")
+    assert confirmed in page.content.decode()

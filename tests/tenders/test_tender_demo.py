@@ -94,7 +94,7 @@ def test_the_pilot_tenders_become_this_years_history_and_the_family_tender_stays
         tender__service_type__code="disability-support", provider__name_en__contains="Yenme"
     )
     assert yenme.staff.filter(
-        staff_member__full_name="Guljahan Tanalova", role_in_project="Service coordinator"
+        staff_member__full_name="Guljahan Tanalova", role_in_project="Hyzmatyň utgaşdyryjysy"
     ).exists()
 
 
