@@ -132,6 +132,8 @@ KWARGS = {
     "tenders:bid_receipt": bids,
     "tenders:evaluation_manage": lambda: tenders("tender_pk"),
     "tenders:evaluation_member_add": lambda: tenders("tender_pk"),
+    "tenders:evaluation_member_replace": lambda: tenders("tender_pk"),
+    "tenders:evaluation_member_invite": lambda: tenders("tender_pk"),
     "tenders:evaluation_home": lambda: by_pk(Evaluation),
     "tenders:evaluation_declare": lambda: by_pk(Evaluation),
     "tenders:evaluation_start": lambda: by_pk(Evaluation),
