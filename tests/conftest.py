@@ -1,9 +1,11 @@
 import importlib
+import io
 import os
 
 import pytest
 from django.apps import apps as django_apps
-from django.db import connection
+from django.core.management import call_command
+from django.db import connection, transaction
 
 
 def in_ci():
@@ -34,3 +36,17 @@ def reference_data_survives_flush(request):
         request.getfixturevalue("transactional_db")
         reference = importlib.import_module("portal.migrations.0002_reference_data")
         reference.load(django_apps, None)
+
+
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker):
+    """The demo data, loaded once for the module and rolled back after it."""
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            call_command("load_demo", force=True, stdout=io.StringIO())
+            yield
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)

@@ -12,6 +12,8 @@ that the user saw what is there now.
 import datetime
 import hashlib
 import json
+from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils.functional import lazy
@@ -99,3 +101,32 @@ def check_seen(seen, parts, *, message, labels, after=()):
         named = [labels[name] for name in changed]
     changes = join_lazy(*named, *after)
     raise StaleError(interpolate_lazy(message, {"changes": changes}), changed)
+
+
+def _nothing_after(obj):
+    return ()
+
+
+@dataclass(frozen=True)
+class PageVersion:
+    """What one confirmation page shows, so its fingerprint and its check cannot drift apart.
+
+    ``parts(obj)`` reads the page's content in named parts; ``labels`` has one phrase per part
+    name; ``message`` is the refusal with a ``%(changes)s`` placeholder; ``after(obj)`` gives
+    phrases added after the changed parts (such as a new total).
+    """
+
+    parts: Callable[[object], dict]
+    labels: dict
+    message: str
+    after: Callable[[object], tuple] = _nothing_after
+
+    def of(self, obj):
+        """The hidden field's value for ``obj`` as it is now."""
+        return fingerprint(self.parts(obj))
+
+    def check(self, obj, seen):
+        """Refuse with ``StaleError`` unless ``seen`` fingerprints ``obj`` as it is now."""
+        check_seen(
+            seen, self.parts(obj), message=self.message, labels=self.labels, after=self.after(obj)
+        )

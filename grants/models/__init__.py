@@ -13,16 +13,18 @@ from grants.models.report import (
     AgeBand,
     PilotReport,
     ReportAttachment,
-    ReportBeneficiaryCount,
-    ReportExpenditure,
     ReportKind,
     ReportReviewComment,
     ReportSection,
-    ReportServiceCount,
     ReportState,
-    ReportTargetValue,
     ServiceKind,
     Sex,
+)
+from grants.models.report_figures import (
+    ReportBeneficiaryCount,
+    ReportExpenditure,
+    ReportServiceCount,
+    ReportTargetValue,
 )
 from grants.models.tranche import Tranche, TrancheCondition, TrancheState
 

@@ -6,7 +6,7 @@ service's transaction, after the row lock."""
 from django.utils.translation import gettext_lazy as _
 
 from grants.services.report_entry import SCALAR_FIELDS, TEXT_FIELDS
-from workflows.fingerprints import check_seen, fingerprint
+from workflows.fingerprints import PageVersion
 
 
 def report_parts(report):
@@ -36,10 +36,6 @@ def report_parts(report):
     }
 
 
-def report_fingerprint(report):
-    return fingerprint(report_parts(report))
-
-
 REPORT_LABELS = {
     "figures": _("the figures changed"),
     "narrative": _("the narrative changed"),
@@ -48,13 +44,12 @@ REPORT_LABELS = {
 }
 
 
-def check_report_seen(report, seen):
-    """Refuse to submit ``report`` unless ``seen`` fingerprints its content now."""
-    check_seen(
-        seen,
-        report_parts(report),
-        message=_(
-            "The report changed after you opened this page: %(changes)s. Check it and submit again."
-        ),
-        labels=REPORT_LABELS,
-    )
+REPORT_PAGE = PageVersion(
+    report_parts,
+    REPORT_LABELS,
+    message=_(
+        "The report changed after you opened this page: %(changes)s. Check it and submit again."
+    ),
+)
+report_fingerprint = REPORT_PAGE.of
+check_report_seen = REPORT_PAGE.check

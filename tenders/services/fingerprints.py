@@ -2,9 +2,10 @@
 ``workflows.fingerprints``): a bid before it is submitted, a score sheet before it is
 submitted, a proposed award before it is approved, a draft tender before it is published.
 
-Each ``*_parts`` function reads the content its page shows, in named parts; ``*_fingerprint``
-is the hidden field's value; ``check_*_seen`` refuses a stale one (code ``stale``), naming the
-parts that changed. The checks run inside the services' transactions, after the row lock.
+Each ``*_parts`` function reads the content its page shows, in named parts; the page's
+``PageVersion`` gives ``*_fingerprint``, the hidden field's value, and ``check_*_seen``, which
+refuses a stale one (code ``stale``), naming the parts that changed. The checks run inside the
+services' transactions, after the row lock.
 """
 
 from django.utils.functional import lazy
@@ -15,7 +16,7 @@ from tenders.models import Bid
 from tenders.services.bid_checks import budget_total
 from tenders.services.bid_receipt import canonical_document
 from workflows.errors import interpolate_lazy
-from workflows.fingerprints import check_seen, fingerprint
+from workflows.fingerprints import PageVersion
 
 
 def _tmt(amount):
@@ -48,10 +49,6 @@ def bid_parts(bid):
     }
 
 
-def bid_fingerprint(bid):
-    return fingerprint(bid_parts(bid))
-
-
 BID_LABELS = {
     "proposal": _("the technical proposal changed"),
     "staff": _("the proposed staff changed"),
@@ -60,20 +57,22 @@ BID_LABELS = {
 }
 
 
-def check_bid_seen(bid, seen):
-    """Refuse to submit ``bid`` unless ``seen`` fingerprints its content now."""
-    total = interpolate_lazy(
-        _("the total is now %(total)s"), {"total": tmt_lazy(budget_total(bid))}
+def _bid_after(bid):
+    return (
+        interpolate_lazy(_("the total is now %(total)s"), {"total": tmt_lazy(budget_total(bid))}),
     )
-    check_seen(
-        seen,
-        bid_parts(bid),
-        message=_(
-            "The bid changed after you opened this page: %(changes)s. Check it and submit again."
-        ),
-        labels=BID_LABELS,
-        after=(total,),
-    )
+
+
+BID_PAGE = PageVersion(
+    bid_parts,
+    BID_LABELS,
+    message=_(
+        "The bid changed after you opened this page: %(changes)s. Check it and submit again."
+    ),
+    after=_bid_after,
+)
+bid_fingerprint = BID_PAGE.of
+check_bid_seen = BID_PAGE.check
 
 
 def sheet_parts(sheet):
@@ -100,27 +99,22 @@ def sheet_parts(sheet):
     }
 
 
-def sheet_fingerprint(sheet):
-    return fingerprint(sheet_parts(sheet))
-
-
 SHEET_LABELS = {
     "scope": _("the bids or criteria to score changed"),
     "scores": _("scores or justifications changed"),
 }
 
 
-def check_sheet_seen(sheet, seen):
-    """Refuse to submit ``sheet`` unless ``seen`` fingerprints its content now."""
-    check_seen(
-        seen,
-        sheet_parts(sheet),
-        message=_(
-            "The score sheet changed after you opened this page: %(changes)s. Check it and "
-            "submit again."
-        ),
-        labels=SHEET_LABELS,
-    )
+SHEET_PAGE = PageVersion(
+    sheet_parts,
+    SHEET_LABELS,
+    message=_(
+        "The score sheet changed after you opened this page: %(changes)s. Check it and "
+        "submit again."
+    ),
+)
+sheet_fingerprint = SHEET_PAGE.of
+check_sheet_seen = SHEET_PAGE.check
 
 
 def decision_parts(decision):
@@ -146,27 +140,22 @@ def decision_parts(decision):
     }
 
 
-def decision_fingerprint(decision):
-    return fingerprint(decision_parts(decision))
-
-
 DECISION_LABELS = {
     "terms": _("the tender's terms changed"),
     "lines": _("the proposed award changed"),
 }
 
 
-def check_decision_seen(decision, seen):
-    """Refuse to approve ``decision`` unless ``seen`` fingerprints its content now."""
-    check_seen(
-        seen,
-        decision_parts(decision),
-        message=_(
-            "The award decision changed after you opened this page: %(changes)s. Check it and "
-            "approve again."
-        ),
-        labels=DECISION_LABELS,
-    )
+DECISION_PAGE = PageVersion(
+    decision_parts,
+    DECISION_LABELS,
+    message=_(
+        "The award decision changed after you opened this page: %(changes)s. Check it and "
+        "approve again."
+    ),
+)
+decision_fingerprint = DECISION_PAGE.of
+check_decision_seen = DECISION_PAGE.check
 
 
 # Kept by the portal itself, not written by the officer: they do not change what is published.
@@ -205,10 +194,6 @@ def tender_parts(tender):
     }
 
 
-def tender_fingerprint(tender):
-    return fingerprint(tender_parts(tender))
-
-
 TENDER_LABELS = {
     "terms": _("the tender's terms changed"),
     "criteria": _("the evaluation criteria changed"),
@@ -216,14 +201,12 @@ TENDER_LABELS = {
 }
 
 
-def check_tender_seen(tender, seen):
-    """Refuse to publish ``tender`` unless ``seen`` fingerprints its content now."""
-    check_seen(
-        seen,
-        tender_parts(tender),
-        message=_(
-            "The tender changed after you opened this page: %(changes)s. Check it and publish "
-            "again."
-        ),
-        labels=TENDER_LABELS,
-    )
+TENDER_PAGE = PageVersion(
+    tender_parts,
+    TENDER_LABELS,
+    message=_(
+        "The tender changed after you opened this page: %(changes)s. Check it and publish again."
+    ),
+)
+tender_fingerprint = TENDER_PAGE.of
+check_tender_seen = TENDER_PAGE.check

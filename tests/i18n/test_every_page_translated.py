@@ -8,15 +8,12 @@ rendered in Turkmen and Russian as the dispatcher renders them. ``tests.i18n.unt
 tells an interface text that is not translated from the names and records users type.
 """
 
-import io
 import json
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
-from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 
@@ -77,20 +74,6 @@ NOT_READ = {
 # Statuses with which a URL pattern counts as read: a page (an invalid link answers 400 with a
 # page that offers a new one) or a POST-only action.
 READ = {200, 400, 405, crawl.FILE}
-
-
-@pytest.fixture(scope="module")
-def seeded(django_db_setup, django_db_blocker):
-    """The demo data, loaded once for the module and rolled back after it."""
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            call_command("load_demo", force=True, stdout=io.StringIO())
-            yield
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,6 @@ import io
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
 from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -44,20 +43,6 @@ WINNERS = {
     "disability-support": "DEMO-PA-0002",
     "elderly-home-care": "DEMO-NS-0001",
 }
-
-
-@pytest.fixture(scope="module")
-def seeded(django_db_setup, django_db_blocker):
-    """The demo data, loaded once for the module and rolled back after it."""
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            call_command("load_demo", force=True, stdout=io.StringIO())
-            yield
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
 
 
 @pytest.fixture
