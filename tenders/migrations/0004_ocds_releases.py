@@ -2,6 +2,33 @@
 
 from django.db import migrations, models
 
+# On PostgreSQL the database itself refuses to change or delete a published release.
+CREATE_TRIGGER = """
+CREATE OR REPLACE FUNCTION tenders_release_append_only() RETURNS trigger AS $$
+BEGIN
+    RAISE EXCEPTION 'published releases are append-only';
+END;
+$$ LANGUAGE plpgsql;
+CREATE TRIGGER tenders_release_append_only
+    BEFORE UPDATE OR DELETE ON tenders_release
+    FOR EACH ROW EXECUTE FUNCTION tenders_release_append_only();
+"""
+
+DROP_TRIGGER = """
+DROP TRIGGER IF EXISTS tenders_release_append_only ON tenders_release;
+DROP FUNCTION IF EXISTS tenders_release_append_only();
+"""
+
+
+def create_trigger(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(CREATE_TRIGGER)
+
+
+def drop_trigger(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(DROP_TRIGGER)
+
 
 class Migration(migrations.Migration):
 
@@ -27,4 +54,5 @@ class Migration(migrations.Migration):
                 'indexes': [models.Index(fields=['ocid', 'date'], name='release_ocid_date')],
             },
         ),
+        migrations.RunPython(create_trigger, drop_trigger),
     ]
