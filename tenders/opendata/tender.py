@@ -22,7 +22,13 @@ from tenders.opendata.common import (
     texts,
     translated,
 )
-from tenders.opendata.parties import ministry_reference, opened_bids, parties, provider_reference
+from tenders.opendata.parties import (
+    OPENED_STATES,
+    ministry_reference,
+    opened_bids,
+    parties,
+    provider_reference,
+)
 
 STATUS = {
     Tender.State.PUBLISHED: "active",
@@ -31,7 +37,7 @@ STATUS = {
     Tender.State.UNSUCCESSFUL: "unsuccessful",
     Tender.State.CANCELLED: "cancelled",
 }
-# Field names an amendment may change, as the readers of an amendment know them.
+# Labels of what an amendment records besides the tender's own fields.
 AMENDED = {
     "documents_added": _("Terms-of-reference documents"),
     "documents_withdrawn": _("Terms-of-reference documents"),
@@ -64,8 +70,8 @@ def tender_section(tender):
             "startDate": day_start(tender.grant_start),
             "endDate": day_end(tender.grant_end),
         }
-    bids = opened_bids(tender)
-    if tender.state != Tender.State.PUBLISHED and tender.closed_at is not None:
+    if tender.state in OPENED_STATES:
+        bids = opened_bids(tender)
         section["numberOfTenderers"] = len(bids)
         section["tenderers"] = [provider_reference(bid.provider) for bid in bids]
     if tender.state == Tender.State.CANCELLED and tender.cancel_reason:
