@@ -16,11 +16,13 @@ from tenders.opendata.parties import ministry_reference, provider_reference
 
 
 def on_paid(*, subject, entry, **_payload):
+    """A tranche paid: the contract's implementation with every payment and report so far."""
     agreement = subject.agreement
     publish_contract(agreement, entry, "implementation", implementation=implementation(agreement))
 
 
 def on_report_accepted(*, subject, entry, **_payload):
+    """A report accepted: the contract's implementation with every payment and report so far."""
     agreement = subject.agreement
     publish_contract(agreement, entry, "implementation", implementation=implementation(agreement))
 

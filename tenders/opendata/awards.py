@@ -18,10 +18,12 @@ def award_id(line):
 
 
 def on_approved(*, subject, entry, **_payload):
+    """The approved decision's awards, pending until the standstill period ends."""
     _publish(subject, entry, "award", "pending")
 
 
 def on_set_aside(*, subject, entry, **_payload):
+    """The decision's awards, cancelled by an upheld objection."""
     _publish(subject, entry, "awardCancellation", "cancelled")
 
 

@@ -15,6 +15,7 @@ BIDS_EXTENSION = (
 
 
 def on_bids_opened(*, subject, entry, **_payload):
+    """The tender at its opening: the number of bids received and the bidders' names."""
     sections = {
         "parties": parties(subject),
         "buyer": ministry_reference(),

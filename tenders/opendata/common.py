@@ -4,7 +4,7 @@ writing it."""
 import datetime
 
 from django.conf import settings
-from django.utils import timezone, translation
+from django.utils import translation
 
 from tenders.localtime import ASHGABAT
 from tenders.models import Release
@@ -77,7 +77,7 @@ def publish(tender, entry, tag, sections):
     """
     process = ocid(tender)
     release_id = f"{process}-{entry.pk}"
-    date = entry.created_at or timezone.now()
+    date = entry.created_at
     data = {
         "ocid": process,
         "id": release_id,

@@ -87,10 +87,12 @@ def tender_section(tender):
 
 
 def on_published(*, subject, entry, **_payload):
+    """The tender notice, as published."""
     publish(subject, entry, "tender", _sections(subject))
 
 
 def on_amended(*, subject, entry, **_payload):
+    """The notice as amended, with every amendment so far and why it was made."""
     publish(subject, entry, "tenderAmendment", _sections(subject))
 
 

@@ -25,12 +25,12 @@ def releases(request):
         since, _inclusive = _moment(request.GET, "since")
         until, inclusive = _moment(request.GET, "until", end=True)
     except ValueError as error:
-        return JsonResponse({"error": str(error)}, status=400)
+        return _json({"error": str(error)}, status=400)
     pages = packages.release_pages(packages.releases(since, until, inclusive))
     try:
         page = pages.page(request.GET.get("page") or 1)
     except InvalidPage:
-        return JsonResponse({"error": _("There is no such page.")}, status=404)
+        return _json({"error": _("There is no such page.")}, status=404)
     links = {}
     if page.has_next():
         links["next"] = _page_url(request, page.next_page_number())
@@ -47,7 +47,7 @@ def record(request, ocid):
     """The record package of one contracting process."""
     rows = packages.process_releases(ocid)
     if not rows:
-        return JsonResponse({"error": _("No contracting process has this OCID.")}, status=404)
+        return _json({"error": _("No contracting process has this OCID.")}, status=404)
     uri = absolute(reverse("opendata:record", args=[ocid]))
     return _json(packages.record_package(ocid, rows, uri=uri))
 
@@ -77,8 +77,8 @@ def _links():
     }
 
 
-def _json(package):
-    return JsonResponse(package, json_dumps_params={"ensure_ascii": False})
+def _json(data, status=200):
+    return JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False})
 
 
 def _page_url(request, number):
