@@ -11,9 +11,11 @@ class GrantsConfig(AppConfig):
     def ready(self):
         from grants import grant_sweeps
         from grants.dashboard import jobs as dashboard_jobs
+        from grants.opendata import subscriptions as open_data
         from grants.services.award import on_award_finalised
         from workflows import events
 
         grant_sweeps.register()
         dashboard_jobs.register()
+        open_data.register()
         events.subscribe(AWARD_FINALISED, on_award_finalised)

@@ -8,5 +8,6 @@ urlpatterns = [
     path("providers/", include("providers.urls")),
     path("tenders/", include("tenders.urls")),
     path("grants/", include("grants.urls")),
+    path("data/ocds/", include("tenders.opendata.urls")),
     path("", include("portal.site_urls")),
 ]

@@ -7,7 +7,14 @@ changes nothing behind their backs.
 
 from django.contrib import admin
 
-from tenders.models import Amendment, Clarification, Tender, TenderCriterion, TenderDocument
+from tenders.models import (
+    Amendment,
+    Clarification,
+    Release,
+    Tender,
+    TenderCriterion,
+    TenderDocument,
+)
 from workflows.admin import ReadOnlyMixin
 
 
@@ -45,3 +52,14 @@ class ClarificationAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_filter = ("answered_at",)
     search_fields = ("tender__reference", "question", "answer")
     list_select_related = ("tender", "provider")
+
+
+@admin.register(Release)
+class ReleaseAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    """Published open-data releases: evidence of what the public was told, never edited."""
+
+    list_display = ("release_id", "ocid", "date", "tags")
+    search_fields = ("ocid", "release_id")
+    date_hierarchy = "date"
+    fields = ("release_id", "ocid", "date", "tags", "data")
+    readonly_fields = fields

@@ -8,12 +8,14 @@ class TendersConfig(AppConfig):
 
     def ready(self):
         from tenders import tender_sweeps
+        from tenders.opendata import subscriptions as open_data
         from tenders.reports import jobs as report_jobs
         from tenders.services import bid_reminders, opening
         from workflows import sweeps
 
         tender_sweeps.register()
         report_jobs.register()
+        open_data.register()
         sweeps.register(
             "tenders.open_bids",
             due=opening.tenders_due_for_opening,

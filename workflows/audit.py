@@ -2,12 +2,14 @@
 
 from django.contrib.contenttypes.models import ContentType
 
+from workflows import events
 from workflows.models import AuditEntry
 
 
 def record(obj, action, *, actor, source_state="", target_state="", note="", data=None):
-    """Append one audit entry about ``obj``; the caller's transaction decides whether it stays."""
-    return AuditEntry.objects.create(
+    """Append one audit entry about ``obj`` and emit it as the event ``events.recorded(obj,
+    action)``; the caller's transaction decides whether both stay."""
+    entry = AuditEntry.objects.create(
         content_type=ContentType.objects.get_for_model(obj),
         object_id=str(obj.pk),
         object_repr=str(obj)[:300],
@@ -18,6 +20,8 @@ def record(obj, action, *, actor, source_state="", target_state="", note="", dat
         note=note or "",
         data=data or {},
     )
+    events.emit(events.recorded(obj, action), subject=obj, entry=entry)
+    return entry
 
 
 def history(obj):

@@ -3,6 +3,10 @@
 ``emit`` calls every subscriber synchronously, in the caller's transaction, so the event and
 everything its subscribers write commit or roll back together. The emitting app never imports
 its subscribers; they register in their AppConfig.ready().
+
+Every audit entry is also an event, named by ``recorded``: whatever must follow a recorded
+decision in the same transaction (the open-data release of a published tender, for one)
+subscribes to it, and the service that made the decision emits nothing more.
 """
 
 from collections import defaultdict
@@ -20,3 +24,10 @@ def emit(event, **payload):
     """Run the subscribers of ``event`` in order; an exception rolls the caller back."""
     for handler in list(_subscribers[event]):
         handler(**payload)
+
+
+def recorded(model, action):
+    """The event emitted when an audit entry records ``action`` on a row of ``model`` (a model
+    class or instance), e.g. ``tenders.tender:publish``; its payload is ``subject`` (the row)
+    and ``entry`` (the AuditEntry)."""
+    return f"{model._meta.label_lower}:{action}"

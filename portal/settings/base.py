@@ -11,7 +11,7 @@ import environ
 from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
-from portal.settings.checks import refuse_insecure_production
+from portal.settings.checks import refuse_insecure_production, refuse_malformed_ocds_prefix
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -35,6 +35,10 @@ if DEBUG and not ALLOWED_HOSTS:
     ALLOWED_HOSTS = ["localhost", "127.0.0.1", "[::1]"]
 
 SITE_URL = env.str("PORTAL_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# The publisher's own prefix, registered with the Open Contracting Partnership; the default is
+# a placeholder that marks data published before registration.
+OCDS_PREFIX = env.str("PORTAL_OCDS_PREFIX", default="ocds-xxxxxx")
+refuse_malformed_ocds_prefix(OCDS_PREFIX)
 
 INSTALLED_APPS = [
     "django.contrib.admin",

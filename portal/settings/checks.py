@@ -1,4 +1,6 @@
-"""Start-up refusal of insecure production settings."""
+"""Start-up refusal of insecure production settings and malformed identifiers."""
+
+import re
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -14,4 +16,18 @@ def refuse_insecure_production(*, debug, secret_key, default_secret_key, allowed
     if not allowed_hosts:
         raise ImproperlyConfigured(
             "DJANGO_ALLOWED_HOSTS must list the portal's host names when DJANGO_DEBUG is off."
+        )
+
+
+# An OCDS prefix is "ocds-" and six letters or digits, registered by the publisher with the
+# Open Contracting Partnership.
+OCDS_PREFIX_FORM = re.compile(r"ocds-[a-z0-9]{6}")
+
+
+def refuse_malformed_ocds_prefix(prefix):
+    """Raise ImproperlyConfigured unless ``prefix`` has the form of an OCDS prefix."""
+    if not OCDS_PREFIX_FORM.fullmatch(prefix):
+        raise ImproperlyConfigured(
+            "PORTAL_OCDS_PREFIX must be an OCDS prefix: 'ocds-' and six lowercase letters or "
+            f"digits, such as 'ocds-213czf'; got {prefix!r}."
         )

@@ -11,6 +11,7 @@ from tenders.models.evaluation import (
     Screening,
     ScreeningLine,
 )
+from tenders.models.release import Release
 from tenders.models.tender import (
     Amendment,
     ReferenceCounter,
@@ -40,6 +41,7 @@ __all__ = [
     "BidStaff",
     "Clarification",
     "ReferenceCounter",
+    "Release",
     "Tender",
     "TenderCriterion",
     "TenderDocument",

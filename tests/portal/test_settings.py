@@ -120,3 +120,19 @@ def test_development_mail_files_go_to_the_var_folder(tmp_path):
         "django.core.mail.backends.filebased.EmailBackend",
         str(tmp_path / "mail"),
     ]
+
+
+def test_a_malformed_ocds_prefix_refuses_to_start(tmp_path):
+    result = run(SETUP, tmp_path, debug="true", PORTAL_OCDS_PREFIX="ministry-2026")
+    assert result.returncode != 0
+    assert "PORTAL_OCDS_PREFIX" in result.stderr
+
+
+def test_a_registered_ocds_prefix_is_the_one_used(tmp_path):
+    code = (
+        "import django; django.setup(); from django.conf import settings; "
+        "print(settings.OCDS_PREFIX)"
+    )
+    result = run(code, tmp_path, debug="true", PORTAL_OCDS_PREFIX="ocds-213czf")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "ocds-213czf"

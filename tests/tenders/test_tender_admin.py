@@ -14,3 +14,26 @@ def test_a_system_administrator_can_read_a_tender_in_the_admin_but_not_change_it
     assert response.status_code == 200
     assert tender.reference in response.text
     assert 'name="_save"' not in response.text
+
+
+def test_a_published_release_is_shown_in_the_admin_and_cannot_be_changed_or_deleted(client):
+    from tenders.models import Release
+    from tests.tenders.open_data_support import published_tender
+
+    published_tender()
+    release = Release.objects.get()
+    client.force_login(UserFactory(system_admin=True))
+
+    listing = client.get("/admin/tenders/release/")
+    page = client.get(f"/admin/tenders/release/{release.pk}/change/")
+
+    assert listing.status_code == page.status_code == 200
+    assert release.release_id in listing.text
+    assert 'name="_save"' not in page.text
+    assert client.get("/admin/tenders/release/add/").status_code == 403
+    assert client.get(f"/admin/tenders/release/{release.pk}/delete/").status_code == 403
+    assert (
+        client.post(f"/admin/tenders/release/{release.pk}/delete/", {"post": "yes"}).status_code
+        == 403
+    )
+    assert Release.objects.filter(pk=release.pk).exists()

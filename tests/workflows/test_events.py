@@ -45,3 +45,21 @@ def test_a_failing_subscriber_rolls_back_what_the_emitter_wrote(event_name):
         ServiceType.objects.create(code="written-by-emitter", name_tk="a", name_ru="b", name_en="c")
         events.emit(event_name)
     assert not ServiceType.objects.filter(code__startswith="written-by").exists()
+
+
+@pytest.mark.django_db
+def test_every_audit_entry_is_emitted_as_its_recorded_event():
+    from tests.factories.example_app import TicketFactory
+    from workflows import audit
+
+    ticket = TicketFactory()
+    name = events.recorded(type(ticket), "reminded")
+    calls = []
+    events.subscribe(name, lambda **payload: calls.append(payload))
+    try:
+        entry = audit.record(ticket, "reminded", actor=None)
+    finally:
+        events._subscribers.pop(name, None)
+
+    assert name == "example_app.ticket:reminded"
+    assert calls == [{"subject": ticket, "entry": entry}]

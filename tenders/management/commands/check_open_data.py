@@ -1,0 +1,41 @@
+"""``manage.py check_open_data``: validate every package the open-data endpoints serve."""
+
+from django.core.management.base import BaseCommand, CommandError
+from django.urls import reverse
+
+from tenders.opendata import packages
+from tenders.opendata.common import absolute
+from tenders.opendata.validation import RECORD_PACKAGE, RELEASE_PACKAGE, errors
+
+
+class Command(BaseCommand):
+    help = (
+        "Validate every release package page and every record package the portal serves "
+        "against the OCDS 1.1.5 schemas, offline; exit non-zero on any error."
+    )
+
+    def handle(self, *args, **options):
+        problems = []
+        pages = packages.release_pages(packages.releases())
+        release_count = 0
+        for number in pages.page_range if pages.count else ():
+            page = pages.page(number)
+            uri = absolute(f"{reverse('opendata:releases')}?page={number}")
+            package = packages.release_package(page.object_list, uri=uri)
+            release_count += len(package["releases"])
+            problems += [f"{uri} {problem}" for problem in errors(package, RELEASE_PACKAGE)]
+        record_count = 0
+        for ocid in packages.ocids():
+            uri = absolute(reverse("opendata:record", args=[ocid]))
+            package = packages.record_package(ocid, packages.process_releases(ocid), uri=uri)
+            record_count += 1
+            problems += [f"{uri} {problem}" for problem in errors(package, RECORD_PACKAGE)]
+        for problem in problems:
+            self.stderr.write(problem)
+        self.stdout.write(
+            f"Release packages: {pages.num_pages if pages.count else 0} "
+            f"({release_count} releases); record packages: {record_count}; "
+            f"errors: {len(problems)}"
+        )
+        if problems:
+            raise CommandError(f"{len(problems)} errors in the open data.")
