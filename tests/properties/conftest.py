@@ -20,6 +20,9 @@ settings.register_profile(
     "forms", max_examples=30, deadline=None, suppress_health_check=HEALTH_CHECKS
 )
 settings.register_profile(
+    "forms-smoke", max_examples=3, deadline=None, suppress_health_check=HEALTH_CHECKS
+)
+settings.register_profile(
     "forms-deep", max_examples=500, deadline=None, suppress_health_check=HEALTH_CHECKS
 )
 

@@ -25,6 +25,7 @@ from hypothesis import settings
 
 from tests.properties.pages import form_for
 
+
 def profile():
     """The hypothesis settings of the form tests (profiles registered in the conftest)."""
     return settings.get_profile(os.environ.get("HYPOTHESIS_FORMS_PROFILE", "forms"))
@@ -109,9 +110,10 @@ class Target:
         self.fields = form_fields(endpoint.forms)
         self.form = None
         if endpoint.on_page:
-            response = client.get(self.page)
+            response = client.get(self.page, follow=True)
             assert response.status_code == 200, (self.page, response.status_code)
-            self.form = form_for(response.content.decode(), self.page, self.url)
+            shown = response.request["PATH_INFO"]
+            self.form = form_for(response.content.decode(), shown, self.url)
             assert self.form is not None, f"no form posting to {self.url} on {self.page}"
 
     def send(self, data):
@@ -153,11 +155,26 @@ def url_patterns(resolver=None, namespace=""):
 
 def accepts_post(view):
     """Whether a view takes a POST: a class-based view with ``post``, or a function whose
-    code (decorators included) handles ``POST``."""
+    code (decorators included), or that of a helper of its module it calls, handles ``POST``."""
     view_class = getattr(view, "view_class", None)
     if view_class is not None:
         return hasattr(view_class, "post")
-    return "POST" in inspect.getsource(inspect.unwrap(view))
+    return _handles_post(inspect.unwrap(view), set())
+
+
+def _handles_post(function, seen):
+    seen.add(function)
+    if "POST" in inspect.getsource(function):
+        return True
+    module = inspect.getmodule(function)
+    helpers = (getattr(module, name, None) for name in function.__code__.co_names)
+    return any(
+        _handles_post(helper, seen)
+        for helper in helpers
+        if inspect.isfunction(helper)
+        and helper.__module__ == module.__name__
+        and helper not in seen
+    )
 
 
 def post_views():

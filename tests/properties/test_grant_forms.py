@@ -70,7 +70,9 @@ def report_scene(who, *, page=True, **traits):
     def scene():
         report = PilotReportFactory(**traits)
         user = officer() if who == "officer" else grantee_admin(report.agreement)
-        return Scene(user, {"pk": report.pk}, page=f"/grants/reports/{report.pk}/" if page else None)
+        return Scene(
+            user, {"pk": report.pk}, page=f"/grants/reports/{report.pk}/" if page else None
+        )
 
     return scene
 
@@ -87,7 +89,9 @@ def review_scene(action):
 def detach_scene():
     report = PilotReportFactory(open=True, filled=True)
     admin = grantee_admin(report.agreement)
-    attachment = report_attach(actor=admin, report=report, uploaded_file=upload("pdf"), title="Photos")
+    attachment = report_attach(
+        actor=admin, report=report, uploaded_file=upload("pdf"), title="Photos"
+    )
     return Scene(
         admin,
         {"pk": report.pk, "attachment_pk": attachment.pk},
@@ -107,7 +111,9 @@ def tranche_scene(**traits):
 def dashboard_scene(**kwargs):
     def scene():
         agreement = GrantAgreementFactory(active=True)
-        kwargs_ = {key: agreement.pk if value == "grant" else value for key, value in kwargs.items()}
+        kwargs_ = {
+            key: agreement.pk if value == "grant" else value for key, value in kwargs.items()
+        }
         page = f"/grants/dashboard/{agreement.pk}/" if "pk" in kwargs_ else "/grants/dashboard/"
         return Scene(officer(), kwargs_, page=page)
 
@@ -130,7 +136,9 @@ ENDPOINTS = [
         report_scene("grantee", page=False, open=True, filled=True),
         (ReportMainForm, BeneficiaryCellForm, ServicesForm, TargetValuesForm, ExpenditureForm),
     ),
-    Endpoint("grants:report_submit", report_scene("grantee", open=True, filled=True), (SubmitForm,)),
+    Endpoint(
+        "grants:report_submit", report_scene("grantee", open=True, filled=True), (SubmitForm,)
+    ),
     Endpoint("grants:report_review", review_scene("accept"), (AcceptForm,)),
     Endpoint("grants:report_review", review_scene("return"), (ReturnForm,)),
     Endpoint("grants:report_attach", report_scene("grantee", open=True), (AttachmentForm,)),
