@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from portal.form_fields import LineField
 from portal.models import User
 from workflows.models import OutboxMessage
 from workflows.outbox import Notice, enqueue
@@ -60,7 +61,7 @@ class SignUpForm(SetPasswordMixin, forms.Form):
     """A new account's details. Whether the address or the username is free is the service's
     question: the form never says that an address has an account."""
 
-    full_name = forms.CharField(label=_("Full name"), max_length=200)
+    full_name = LineField(label=_("Full name"), max_length=200)
     email = forms.EmailField(
         label=_("Email address"),
         max_length=254,

@@ -6,7 +6,9 @@ from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
 from portal.documents.fields import DocumentField
+from portal.form_fields import LineField, TextAreaField
 from portal.models import Etrap, ServiceType, TargetGroup, Velayat
+from portal.validators import past_date_validators, programme_date_validators
 from portal.widgets import DateInput
 from providers.models import DocumentType, MemberRole, Provider, ProviderState, StaffMember
 from providers.services.registration import DETAIL_FIELDS, RELATED_FIELDS
@@ -66,11 +68,12 @@ class RoleForm(forms.Form):
 
 class DocumentForm(SeenStateForm):
     document_type = forms.ChoiceField(label=_("Document type"), choices=DocumentType.choices)
-    title = forms.CharField(label=_("Title"), max_length=300)
+    title = LineField(label=_("Title"), max_length=300)
     expires_on = forms.DateField(
         label=_("Valid until"),
         required=False,
         widget=DateInput,
+        validators=programme_date_validators(),
         help_text=_("Leave empty if the document does not expire."),
     )
     file = DocumentField(label=_("File"))
@@ -82,17 +85,21 @@ class StaffForm(forms.ModelForm):
     class Meta:
         model = StaffMember
         fields = ["full_name", "position", "qualifications", "active"]
+        field_classes = {"qualifications": TextAreaField}
         widgets = {"qualifications": forms.Textarea(attrs={"rows": 3})}
 
 
 class TrainingForm(SeenStateForm):
-    course = forms.CharField(label=_("Course"), max_length=300)
-    training_provider = forms.CharField(label=_("Training provider"), max_length=300)
-    started_on = forms.DateField(label=_("Start date"), widget=DateInput)
+    course = LineField(label=_("Course"), max_length=300)
+    training_provider = LineField(label=_("Training provider"), max_length=300)
+    started_on = forms.DateField(
+        label=_("Start date"), widget=DateInput, validators=past_date_validators()
+    )
     completed_on = forms.DateField(
         label=_("Completion date"),
         required=False,
         widget=DateInput,
+        validators=past_date_validators(),
         help_text=_("Leave empty while the course is not finished."),
     )
     in_service = forms.BooleanField(label=_("In-service training"), required=False)
@@ -111,7 +118,7 @@ DECISION_TEXT = {
 class DecisionForm(SeenStateForm):
     """An officer's decision; ``text`` holds the note, comments or reason the action takes."""
 
-    text = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    text = TextAreaField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, action, **kwargs):
         super().__init__(*args, prefix=action, **kwargs)
@@ -131,7 +138,7 @@ class ReviewFilterForm(forms.Form):
 
 
 class SignUpForm(forms.Form):
-    full_name = forms.CharField(label=_("Full name"), max_length=200)
+    full_name = LineField(label=_("Full name"), max_length=200)
     password1 = forms.CharField(
         label=_("Password"),
         strip=False,

@@ -13,6 +13,14 @@ from grants.models import (
 )
 from grants.services.draft import MAX_REPORT_DUE_DAYS
 from portal.documents.fields import DocumentField
+from portal.form_fields import LineField, TextAreaField
+from portal.validators import (
+    MAX_AMOUNT,
+    MAX_COUNT,
+    MAX_INTEGER,
+    MAX_PERIODS,
+    programme_date_validators,
+)
 from portal.widgets import DateInput
 
 
@@ -23,12 +31,16 @@ def blank_first(choices):
 
 
 class VersionForm(forms.Form):
-    seen_version = forms.IntegerField(widget=forms.HiddenInput)
+    seen_version = forms.IntegerField(widget=forms.HiddenInput, max_value=MAX_INTEGER)
 
 
 class TermsForm(VersionForm):
-    start_date = forms.DateField(label=_("Start date"), widget=DateInput)
-    end_date = forms.DateField(label=_("End date"), widget=DateInput)
+    start_date = forms.DateField(
+        label=_("Start date"), widget=DateInput, validators=programme_date_validators()
+    )
+    end_date = forms.DateField(
+        label=_("End date"), widget=DateInput, validators=programme_date_validators()
+    )
     reporting_frequency = forms.ChoiceField(
         label=_("Reporting frequency"), choices=ReportingFrequency.choices
     )
@@ -51,9 +63,9 @@ class BudgetLineForm(forms.Form):
     category = forms.ChoiceField(
         label=_("Category"), choices=blank_first(GrantBudgetLine.Category.choices)
     )
-    description = forms.CharField(label=_("Description"), max_length=300)
+    description = LineField(label=_("Description"), max_length=300)
     amount = forms.DecimalField(
-        label=_("Amount (TMT)"), min_value=0, max_digits=14, decimal_places=2
+        label=_("Amount (TMT)"), min_value=0, max_value=MAX_AMOUNT, max_digits=14, decimal_places=2
     )
 
 
@@ -63,7 +75,7 @@ class TargetForm(forms.Form):
     )
     target_group = forms.ModelChoiceField(label=_("Target group"), queryset=None, required=False)
     etrap = forms.ModelChoiceField(label=_("Etrap"), queryset=None, required=False)
-    number = forms.IntegerField(label=_("Number over the grant"), min_value=0)
+    number = forms.IntegerField(label=_("Number over the grant"), min_value=0, max_value=MAX_COUNT)
 
     def __init__(self, *args, agreement, **kwargs):
         super().__init__(*args, **kwargs)
@@ -91,6 +103,7 @@ class TrancheForm(forms.Form):
     period_number = forms.IntegerField(
         label=_("Report number"),
         min_value=1,
+        max_value=MAX_PERIODS,
         required=False,
         help_text=_("For a period report: the number of the report that releases the tranche."),
     )
@@ -136,7 +149,7 @@ class DecisionForm(forms.Form):
     """An officer's decision; ``text`` is the reason (suspend, terminate) or an optional note."""
 
     seen_state = forms.ChoiceField(choices=AgreementState.choices, widget=forms.HiddenInput)
-    text = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    text = TextAreaField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     LABELS = {
         "activate": (_("Note (optional)"), False),

@@ -8,16 +8,20 @@ from grants.forms.agreement import BaseRowsFormSet, blank_first
 from grants.models import AgeBand, ReportSection, ReportState, ServiceKind, Sex
 from grants.services.report_entry import BeneficiaryCell, ReportContent
 from portal.documents.fields import DocumentField
+from portal.form_fields import LineField, TextAreaField
+from portal.validators import MAX_AMOUNT, MAX_COUNT, MAX_INTEGER
 
 TEXTAREA = forms.Textarea(attrs={"rows": 4})
 
 
 def count_field(label, **kwargs):
-    return forms.IntegerField(label=label, min_value=0, required=False, **kwargs)
+    return forms.IntegerField(
+        label=label, min_value=0, max_value=MAX_COUNT, required=False, **kwargs
+    )
 
 
 class ReportMainForm(forms.Form):
-    seen_version = forms.IntegerField(widget=forms.HiddenInput)
+    seen_version = forms.IntegerField(widget=forms.HiddenInput, max_value=MAX_INTEGER)
     beneficiaries_new = count_field(
         _("New service users"), help_text=_("People first served in this period.")
     )
@@ -27,12 +31,12 @@ class ReportMainForm(forms.Form):
     cases_opened = count_field(_("Cases opened"))
     cases_active = count_field(_("Cases active at the end of the period"))
     cases_closed = count_field(_("Cases closed"))
-    services_other_description = forms.CharField(
+    services_other_description = LineField(
         label=_("What the other services were"), max_length=300, required=False
     )
-    achievements = forms.CharField(label=_("Achievements"), required=False, widget=TEXTAREA)
-    challenges = forms.CharField(label=_("Challenges"), required=False, widget=TEXTAREA)
-    changes_observed = forms.CharField(
+    achievements = TextAreaField(label=_("Achievements"), required=False, widget=TEXTAREA)
+    challenges = TextAreaField(label=_("Challenges"), required=False, widget=TEXTAREA)
+    changes_observed = TextAreaField(
         label=_("Changes observed in service users' lives"),
         required=False,
         widget=TEXTAREA,
@@ -45,8 +49,8 @@ class BeneficiaryCellForm(forms.Form):
     etrap = forms.ModelChoiceField(label=_("Etrap"), queryset=None)
     sex = forms.ChoiceField(label=_("Sex"), choices=blank_first(Sex.choices))
     age_band = forms.ChoiceField(label=_("Age"), choices=blank_first(AgeBand.choices))
-    new = forms.IntegerField(label=_("New"), min_value=0)
-    continuing = forms.IntegerField(label=_("Continuing"), min_value=0)
+    new = forms.IntegerField(label=_("New"), min_value=0, max_value=MAX_COUNT)
+    continuing = forms.IntegerField(label=_("Continuing"), min_value=0, max_value=MAX_COUNT)
 
     def __init__(self, *args, agreement, **kwargs):
         super().__init__(*args, **kwargs)
@@ -110,11 +114,12 @@ class ExpenditureForm(forms.Form):
             self.fields[f"amount_{line.pk}"] = forms.DecimalField(
                 label=_("Spent on “%(line)s” (TMT)") % {"line": line.description},
                 min_value=0,
+                max_value=MAX_AMOUNT,
                 max_digits=14,
                 decimal_places=2,
                 required=False,
             )
-            self.fields[f"explanation_{line.pk}"] = forms.CharField(
+            self.fields[f"explanation_{line.pk}"] = TextAreaField(
                 label=_("Explanation if over budget"),
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 2}),
@@ -218,7 +223,7 @@ def report_initial(report):
 
 class SubmitForm(forms.Form):
     seen_state = forms.ChoiceField(choices=ReportState.choices, widget=forms.HiddenInput)
-    seen_version = forms.IntegerField(widget=forms.HiddenInput)
+    seen_version = forms.IntegerField(widget=forms.HiddenInput, max_value=MAX_INTEGER)
 
 
 class ReturnForm(forms.Form):
@@ -229,7 +234,7 @@ class ReturnForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, prefix="return", **kwargs)
         for section, label in ReportSection.choices:
-            self.fields[section] = forms.CharField(
+            self.fields[section] = TextAreaField(
                 label=label, required=False, widget=forms.Textarea(attrs={"rows": 2})
             )
 
@@ -239,7 +244,7 @@ class ReturnForm(forms.Form):
 
 class AcceptForm(forms.Form):
     seen_state = forms.ChoiceField(choices=ReportState.choices, widget=forms.HiddenInput)
-    note = forms.CharField(
+    note = TextAreaField(
         label=_("Note (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
@@ -248,5 +253,5 @@ class AcceptForm(forms.Form):
 
 
 class AttachmentForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=300)
+    title = LineField(label=_("Title"), max_length=300)
     file = DocumentField(label=_("File"))

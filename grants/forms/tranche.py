@@ -3,6 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 from grants.models import TrancheState
 from grants.services.tranche import MAX_REFERENCE_LENGTH
+from portal.form_fields import LineField
+from portal.validators import programme_date_validators
 from portal.widgets import DateInput
 
 
@@ -11,5 +13,7 @@ class TrancheStateForm(forms.Form):
 
 
 class PaymentForm(TrancheStateForm):
-    paid_on = forms.DateField(label=_("Payment date"), widget=DateInput)
-    reference = forms.CharField(label=_("Payment reference"), max_length=MAX_REFERENCE_LENGTH)
+    paid_on = forms.DateField(
+        label=_("Payment date"), widget=DateInput, validators=programme_date_validators()
+    )
+    reference = LineField(label=_("Payment reference"), max_length=MAX_REFERENCE_LENGTH)

@@ -13,9 +13,18 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from portal.documents.models import StoredDocument
+from portal.validators import (
+    MAX_COUNT,
+    amount_validators,
+    count_validators,
+    non_negative_amount_validators,
+    programme_date_validators,
+    validate_single_line,
+)
 from tenders.models import BidBudgetLine
 
 DEFAULT_REPORT_DUE_DAYS = 15
+MAX_REPORT_DUE_DAYS = 90
 
 
 class AgreementState(models.TextChoices):
@@ -60,9 +69,11 @@ class GrantAgreement(ConcurrentTransitionMixin, models.Model):
         related_name="grant_agreements",
         verbose_name=_("grantee"),
     )
-    amount = models.DecimalField(_("amount (TMT)"), max_digits=14, decimal_places=2)
-    start_date = models.DateField(_("start date"))
-    end_date = models.DateField(_("end date"))
+    amount = models.DecimalField(
+        _("amount (TMT)"), max_digits=14, decimal_places=2, validators=amount_validators()
+    )
+    start_date = models.DateField(_("start date"), validators=programme_date_validators())
+    end_date = models.DateField(_("end date"), validators=programme_date_validators())
     service_type = models.ForeignKey(
         "portal.ServiceType", on_delete=models.PROTECT, verbose_name=_("service type")
     )
@@ -82,7 +93,9 @@ class GrantAgreement(ConcurrentTransitionMixin, models.Model):
         default=ReportingFrequency.QUARTERLY,
     )
     report_due_days = models.PositiveSmallIntegerField(
-        _("days to report after each period"), default=DEFAULT_REPORT_DUE_DAYS
+        _("days to report after each period"),
+        default=DEFAULT_REPORT_DUE_DAYS,
+        validators=count_validators(MAX_REPORT_DUE_DAYS),
     )
     state = FSMField(
         _("state"),
@@ -212,8 +225,15 @@ class GrantBudgetLine(models.Model):
     )
     position = models.PositiveSmallIntegerField(default=0)
     category = models.CharField(_("category"), max_length=32, choices=Category.choices)
-    description = models.CharField(_("description"), max_length=300)
-    amount = models.DecimalField(_("amount (TMT)"), max_digits=14, decimal_places=2)
+    description = models.CharField(
+        _("description"), max_length=300, validators=[validate_single_line]
+    )
+    amount = models.DecimalField(
+        _("amount (TMT)"),
+        max_digits=14,
+        decimal_places=2,
+        validators=non_negative_amount_validators(),
+    )
 
     class Meta:
         ordering = ["position", "id"]
@@ -261,7 +281,7 @@ class GrantTarget(models.Model):
         related_name="+",
         verbose_name=_("etrap"),
     )
-    number = models.PositiveIntegerField(_("number"))
+    number = models.PositiveIntegerField(_("number"), validators=count_validators())
 
     class Meta:
         ordering = ["position", "id"]
@@ -271,7 +291,10 @@ class GrantTarget(models.Model):
             models.CheckConstraint(
                 condition=Q(target_group__isnull=False) | Q(etrap__isnull=False),
                 name="grant_target_has_group_or_etrap",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(number__lte=MAX_COUNT), name="grant_target_in_range"
+            ),
         ]
 
     def __str__(self):

@@ -17,6 +17,13 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from portal.documents.models import StoredDocument
+from portal.validators import (
+    MAX_COUNT,
+    count_validators,
+    non_negative_amount_validators,
+    programme_date_validators,
+    validate_single_line,
+)
 
 
 class ReportKind(models.TextChoices):
@@ -84,9 +91,11 @@ class PilotReport(ConcurrentTransitionMixin, models.Model):
     kind = models.CharField(_("kind"), max_length=16, choices=ReportKind.choices)
     # 1..n for the periods in order; the final report comes after the last period.
     number = models.PositiveSmallIntegerField(_("number"))
-    period_start = models.DateField(_("period start"))
-    period_end = models.DateField(_("period end"))
-    due_date = models.DateField(_("due date"), db_index=True)
+    period_start = models.DateField(_("period start"), validators=programme_date_validators())
+    period_end = models.DateField(_("period end"), validators=programme_date_validators())
+    due_date = models.DateField(
+        _("due date"), db_index=True, validators=programme_date_validators()
+    )
     state = FSMField(
         _("state"),
         max_length=16,
@@ -98,17 +107,29 @@ class PilotReport(ConcurrentTransitionMixin, models.Model):
     # Raised by every save of the content, so a form loaded before another save is stale.
     version = models.PositiveIntegerField(default=1, editable=False)
 
-    beneficiaries_new = models.PositiveIntegerField(_("new service users"), null=True, blank=True)
+    beneficiaries_new = models.PositiveIntegerField(
+        _("new service users"), null=True, blank=True, validators=count_validators()
+    )
     beneficiaries_continuing = models.PositiveIntegerField(
-        _("continuing service users"), null=True, blank=True
+        _("continuing service users"), null=True, blank=True, validators=count_validators()
     )
-    cases_opened = models.PositiveIntegerField(_("cases opened"), null=True, blank=True)
+    cases_opened = models.PositiveIntegerField(
+        _("cases opened"), null=True, blank=True, validators=count_validators()
+    )
     cases_active = models.PositiveIntegerField(
-        _("cases active at the end of the period"), null=True, blank=True
+        _("cases active at the end of the period"),
+        null=True,
+        blank=True,
+        validators=count_validators(),
     )
-    cases_closed = models.PositiveIntegerField(_("cases closed"), null=True, blank=True)
+    cases_closed = models.PositiveIntegerField(
+        _("cases closed"), null=True, blank=True, validators=count_validators()
+    )
     services_other_description = models.CharField(
-        _("what the other services were"), max_length=300, blank=True
+        _("what the other services were"),
+        max_length=300,
+        blank=True,
+        validators=[validate_single_line],
     )
     achievements = models.TextField(_("achievements"), blank=True)
     challenges = models.TextField(_("challenges"), blank=True)
@@ -151,6 +172,17 @@ class PilotReport(ConcurrentTransitionMixin, models.Model):
             models.CheckConstraint(
                 condition=Q(period_end__gte=models.F("period_start")),
                 name="report_period_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    Q(beneficiaries_new__isnull=True) | Q(beneficiaries_new__lte=MAX_COUNT),
+                    Q(beneficiaries_continuing__isnull=True)
+                    | Q(beneficiaries_continuing__lte=MAX_COUNT),
+                    Q(cases_opened__isnull=True) | Q(cases_opened__lte=MAX_COUNT),
+                    Q(cases_active__isnull=True) | Q(cases_active__lte=MAX_COUNT),
+                    Q(cases_closed__isnull=True) | Q(cases_closed__lte=MAX_COUNT),
+                ),
+                name="report_counts_in_range",
             ),
         ]
 
@@ -244,8 +276,10 @@ class ReportBeneficiaryCount(models.Model):
     )
     sex = models.CharField(_("sex"), max_length=8, choices=Sex.choices)
     age_band = models.CharField(_("age"), max_length=8, choices=AgeBand.choices)
-    new = models.PositiveIntegerField(_("new"), default=0)
-    continuing = models.PositiveIntegerField(_("continuing"), default=0)
+    new = models.PositiveIntegerField(_("new"), default=0, validators=count_validators())
+    continuing = models.PositiveIntegerField(
+        _("continuing"), default=0, validators=count_validators()
+    )
 
     class Meta:
         ordering = ["id"]
@@ -255,7 +289,11 @@ class ReportBeneficiaryCount(models.Model):
             models.UniqueConstraint(
                 fields=["report", "target_group", "etrap", "sex", "age_band"],
                 name="one_beneficiary_cell",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(new__lte=MAX_COUNT, continuing__lte=MAX_COUNT),
+                name="beneficiary_cell_in_range",
+            ),
         ]
 
     def __str__(self):
@@ -265,12 +303,17 @@ class ReportBeneficiaryCount(models.Model):
 class ReportServiceCount(models.Model):
     report = models.ForeignKey(PilotReport, on_delete=models.CASCADE, related_name="service_counts")
     kind = models.CharField(_("service"), max_length=32, choices=ServiceKind.choices)
-    count = models.PositiveIntegerField(_("number delivered"), default=0)
+    count = models.PositiveIntegerField(
+        _("number delivered"), default=0, validators=count_validators()
+    )
 
     class Meta:
         ordering = ["id"]
         constraints = [
-            models.UniqueConstraint(fields=["report", "kind"], name="one_count_per_service_kind")
+            models.UniqueConstraint(fields=["report", "kind"], name="one_count_per_service_kind"),
+            models.CheckConstraint(
+                condition=Q(count__lte=MAX_COUNT), name="service_count_in_range"
+            ),
         ]
 
     def __str__(self):
@@ -284,12 +327,18 @@ class ReportTargetValue(models.Model):
     target = models.ForeignKey(
         "grants.GrantTarget", on_delete=models.CASCADE, related_name="values"
     )
-    value = models.PositiveIntegerField(_("value"), null=True, blank=True)
+    value = models.PositiveIntegerField(
+        _("value"), null=True, blank=True, validators=count_validators()
+    )
 
     class Meta:
         ordering = ["target__position", "target_id"]
         constraints = [
-            models.UniqueConstraint(fields=["report", "target"], name="one_value_per_target")
+            models.UniqueConstraint(fields=["report", "target"], name="one_value_per_target"),
+            models.CheckConstraint(
+                condition=Q(value__isnull=True) | Q(value__lte=MAX_COUNT),
+                name="target_value_in_range",
+            ),
         ]
 
     def __str__(self):
@@ -304,7 +353,12 @@ class ReportExpenditure(models.Model):
         "grants.GrantBudgetLine", on_delete=models.CASCADE, related_name="expenditures"
     )
     amount = models.DecimalField(
-        _("spent (TMT)"), max_digits=14, decimal_places=2, null=True, blank=True
+        _("spent (TMT)"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=non_negative_amount_validators(),
     )
     explanation = models.TextField(_("explanation"), blank=True)
 
@@ -328,7 +382,7 @@ class ReportAttachment(StoredDocument):
     upload_prefix = "grants/reports"
 
     report = models.ForeignKey(PilotReport, on_delete=models.CASCADE, related_name="attachments")
-    title = models.CharField(_("title"), max_length=300)
+    title = models.CharField(_("title"), max_length=300, validators=[validate_single_line])
 
     class Meta:
         ordering = ["id"]

@@ -11,11 +11,23 @@ an approved one paid. Termination cancels the tranches whose condition was not m
 earned before (eligible or approved) stays payable.
 """
 
+from decimal import Decimal
+
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+
+from portal.validators import (
+    MAX_PERCENT,
+    MAX_PERIODS,
+    count_validators,
+    non_negative_amount_validators,
+    programme_date_validators,
+    validate_single_line,
+)
 
 
 class TrancheCondition(models.TextChoices):
@@ -37,10 +49,25 @@ class Tranche(ConcurrentTransitionMixin, models.Model):
         "grants.GrantAgreement", on_delete=models.CASCADE, related_name="tranches"
     )
     position = models.PositiveSmallIntegerField(_("number"), default=1)
-    percentage = models.DecimalField(_("share of the grant (%)"), max_digits=5, decimal_places=2)
-    amount = models.DecimalField(_("amount (TMT)"), max_digits=14, decimal_places=2)
+    percentage = models.DecimalField(
+        _("share of the grant (%)"),
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(MAX_PERCENT)],
+    )
+    amount = models.DecimalField(
+        _("amount (TMT)"),
+        max_digits=14,
+        decimal_places=2,
+        validators=non_negative_amount_validators(),
+    )
     condition = models.CharField(_("paid after"), max_length=16, choices=TrancheCondition.choices)
-    period_number = models.PositiveSmallIntegerField(_("report number"), null=True, blank=True)
+    period_number = models.PositiveSmallIntegerField(
+        _("report number"),
+        null=True,
+        blank=True,
+        validators=count_validators(MAX_PERIODS, minimum=1),
+    )
     report = models.ForeignKey(
         "grants.PilotReport",
         null=True,
@@ -67,8 +94,12 @@ class Tranche(ConcurrentTransitionMixin, models.Model):
         related_name="+",
         verbose_name=_("approved by"),
     )
-    paid_on = models.DateField(_("payment date"), null=True, blank=True)
-    payment_reference = models.CharField(_("payment reference"), max_length=100, blank=True)
+    paid_on = models.DateField(
+        _("payment date"), null=True, blank=True, validators=programme_date_validators()
+    )
+    payment_reference = models.CharField(
+        _("payment reference"), max_length=100, blank=True, validators=[validate_single_line]
+    )
     payment_recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

@@ -21,6 +21,7 @@ from grants.models import (
     Tranche,
     TrancheCondition,
 )
+from grants.models.agreement import MAX_REPORT_DUE_DAYS
 from grants.services.common import (
     agreement_context,
     agreement_url,
@@ -35,7 +36,6 @@ from portal.documents.storage import discard, store
 from workflows import audit, outbox
 from workflows.errors import forbidden, not_allowed
 
-MAX_REPORT_DUE_DAYS = 90
 # The audited actions that raise the draft's version.
 EDITS = ("update_terms", "update_budget", "update_targets", "update_tranches", "upload_document")
 

@@ -1,9 +1,10 @@
 """Filling in a report: its numbers, narrative and attachments, while it is open or returned.
 
 Saving replaces the report's content with what the form sent. It refuses impossible values
-(negative numbers, a breakdown cell outside the agreement's target groups or etraps, a
-target or budget line of another agreement); completeness is checked on submission
-(``grants.validation``). No field holds names or identifiers of service users.
+(negative numbers, numbers past ``portal.validators``' bounds, a breakdown cell outside the
+agreement's target groups or etraps, a target or budget line of another agreement);
+completeness is checked on submission (``grants.validation``). No field holds names or
+identifiers of service users.
 """
 
 import hashlib
@@ -29,6 +30,7 @@ from grants.models import (
 )
 from grants.services.common import check_version, repeats_last_edit, require
 from portal.documents.storage import discard, store
+from portal.validators import MAX_AMOUNT, MAX_COUNT
 from workflows import audit
 from workflows.errors import forbidden, not_allowed
 
@@ -83,9 +85,10 @@ def report_save(*, actor, report, content, seen_version):
 
     Admins and editors of the grantee only. A form loaded before another save (its
     ``seen_version`` is behind) raises ConflictError and changes nothing. Refuses negative
-    numbers and cells, targets or budget lines that are not the agreement's. Raises the
-    report's version and writes an audit entry. The same form sent twice (a double click) is
-    saved once: the second time returns the report unchanged.
+    numbers, counts above ``MAX_COUNT``, amounts above ``MAX_AMOUNT``, and cells, targets or
+    budget lines that are not the agreement's. Raises the report's version and writes an audit
+    entry. The same form sent twice (a double click) is saved once: the second time returns
+    the report unchanged.
     """
     fingerprint = _fingerprint(content)
     with transaction.atomic():
@@ -170,12 +173,21 @@ def _validate(row, content):
         _("Numbers cannot be negative."),
     )
     require(
-        all(
-            amount is None or Decimal(amount) >= 0
-            for amount, _explanation in content.expenditures.values()
-        ),
+        all(number is None or number <= MAX_COUNT for number in numbers),
+        "too_large",
+        _("A number in a report is at most %(max)s.") % {"max": MAX_COUNT},
+    )
+    amounts = [amount for amount, _explanation in content.expenditures.values()]
+    require(
+        all(amount is None or Decimal(amount) >= 0 for amount in amounts),
         "negative",
         _("Expenditure cannot be negative."),
+        field=ReportSection.EXPENDITURE,
+    )
+    require(
+        all(amount is None or Decimal(amount) <= MAX_AMOUNT for amount in amounts),
+        "too_large",
+        _("An amount is at most %(max)s TMT.") % {"max": MAX_AMOUNT},
         field=ReportSection.EXPENDITURE,
     )
     agreement = row.agreement

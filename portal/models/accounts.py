@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from portal.validators import validate_single_line
 from workflows.preferences import EmailFrequency
 
 
@@ -19,7 +20,9 @@ class Role(models.TextChoices):
 
 class User(AbstractUser):
     email = models.EmailField(_("email address"), unique=True)
-    full_name = models.CharField(_("full name"), max_length=200, blank=True)
+    full_name = models.CharField(
+        _("full name"), max_length=200, blank=True, validators=[validate_single_line]
+    )
     language = models.CharField(
         _("language"), max_length=8, choices=settings.LANGUAGES, default="tk"
     )

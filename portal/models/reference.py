@@ -4,11 +4,19 @@ from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from portal.validators import validate_single_line
+
 
 class NamedInThreeLanguages(models.Model):
-    name_tk = models.CharField(_("name (Turkmen)"), max_length=200)
-    name_ru = models.CharField(_("name (Russian)"), max_length=200)
-    name_en = models.CharField(_("name (English)"), max_length=200)
+    name_tk = models.CharField(
+        _("name (Turkmen)"), max_length=200, validators=[validate_single_line]
+    )
+    name_ru = models.CharField(
+        _("name (Russian)"), max_length=200, validators=[validate_single_line]
+    )
+    name_en = models.CharField(
+        _("name (English)"), max_length=200, validators=[validate_single_line]
+    )
     active = models.BooleanField(_("active"), default=True)
 
     class Meta:

@@ -4,6 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from portal.documents.models import StoredDocument
+from portal.validators import programme_date_validators, validate_single_line
 
 
 class DocumentType(models.TextChoices):
@@ -27,8 +28,10 @@ class ProviderDocument(StoredDocument):
     document_type = models.CharField(
         _("document type"), max_length=32, choices=DocumentType.choices
     )
-    title = models.CharField(_("title"), max_length=300)
-    expires_on = models.DateField(_("valid until"), null=True, blank=True)
+    title = models.CharField(_("title"), max_length=300, validators=[validate_single_line])
+    expires_on = models.DateField(
+        _("valid until"), null=True, blank=True, validators=programme_date_validators()
+    )
     # The nearest expiry warning already handled (30 or 7 days), so the sweep's due set shrinks.
     expiry_warned_days = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
 

@@ -7,6 +7,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
+from portal.validators import past_date_validators, validate_single_line
+
 
 class LegalForm(models.TextChoices):
     PUBLIC_ASSOCIATION = "public_association", _("Public association")
@@ -27,15 +29,26 @@ class ProviderState(models.TextChoices):
 class Provider(ConcurrentTransitionMixin, models.Model):
     """A non-governmental organisation that may bid for social service contracts."""
 
-    name_tk = models.CharField(_("legal name (Turkmen)"), max_length=300)
-    name_ru = models.CharField(_("legal name (Russian)"), max_length=300)
-    name_en = models.CharField(_("legal name (English)"), max_length=300, blank=True)
+    name_tk = models.CharField(
+        _("legal name (Turkmen)"), max_length=300, validators=[validate_single_line]
+    )
+    name_ru = models.CharField(
+        _("legal name (Russian)"), max_length=300, validators=[validate_single_line]
+    )
+    name_en = models.CharField(
+        _("legal name (English)"), max_length=300, blank=True, validators=[validate_single_line]
+    )
     legal_form = models.CharField(_("legal form"), max_length=32, choices=LegalForm.choices)
     registration_number = models.CharField(
-        _("state registration number"), max_length=64, unique=True
+        _("state registration number"),
+        max_length=64,
+        unique=True,
+        validators=[validate_single_line],
     )
-    registration_date = models.DateField(_("state registration date"))
-    address = models.CharField(_("address"), max_length=500)
+    registration_date = models.DateField(
+        _("state registration date"), validators=past_date_validators()
+    )
+    address = models.CharField(_("address"), max_length=500, validators=[validate_single_line])
     velayat = models.ForeignKey(
         "portal.Velayat",
         on_delete=models.PROTECT,
@@ -48,7 +61,7 @@ class Provider(ConcurrentTransitionMixin, models.Model):
         related_name="providers",
         verbose_name=_("etrap"),
     )
-    phone = models.CharField(_("phone"), max_length=64)
+    phone = models.CharField(_("phone"), max_length=64, validators=[validate_single_line])
     email = models.EmailField(_("email"))
     website = models.URLField(_("website"), blank=True)
     target_groups = models.ManyToManyField(

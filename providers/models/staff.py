@@ -4,6 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from portal.documents.models import StoredDocument
+from portal.validators import past_date_validators, validate_single_line
 
 
 class StaffMember(models.Model):
@@ -13,8 +14,10 @@ class StaffMember(models.Model):
         related_name="staff",
         verbose_name=_("provider"),
     )
-    full_name = models.CharField(_("full name"), max_length=200)
-    position = models.CharField(_("role or position"), max_length=200)
+    full_name = models.CharField(_("full name"), max_length=200, validators=[validate_single_line])
+    position = models.CharField(
+        _("role or position"), max_length=200, validators=[validate_single_line]
+    )
     qualifications = models.TextField(_("qualifications"), blank=True)
     active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -38,10 +41,14 @@ class TrainingRecord(models.Model):
         related_name="training_records",
         verbose_name=_("staff member"),
     )
-    course = models.CharField(_("course"), max_length=300)
-    training_provider = models.CharField(_("training provider"), max_length=300)
-    started_on = models.DateField(_("start date"))
-    completed_on = models.DateField(_("completion date"), null=True, blank=True)
+    course = models.CharField(_("course"), max_length=300, validators=[validate_single_line])
+    training_provider = models.CharField(
+        _("training provider"), max_length=300, validators=[validate_single_line]
+    )
+    started_on = models.DateField(_("start date"), validators=past_date_validators())
+    completed_on = models.DateField(
+        _("completion date"), null=True, blank=True, validators=past_date_validators()
+    )
     in_service = models.BooleanField(_("in-service training"), default=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 

@@ -1,11 +1,11 @@
 """Forms for preparing and submitting a bid."""
 
-from decimal import Decimal
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from portal.documents.fields import DocumentField
+from portal.form_fields import LineField, TextAreaField
+from portal.validators import MAX_AMOUNT, MIN_AMOUNT
 from tenders.models import Bid, BidBudgetLine
 
 MAX_SECTION_LENGTH = 20000
@@ -25,7 +25,7 @@ class ProposalForm(SeenStateForm):
         texts = {section.criterion_id: section.text for section in sections}
         self.criteria = list(criteria)
         for criterion in self.criteria:
-            self.fields[f"criterion_{criterion.pk}"] = forms.CharField(
+            self.fields[f"criterion_{criterion.pk}"] = TextAreaField(
                 label=criterion.title,
                 help_text=criterion.guidance,
                 required=False,
@@ -45,9 +45,7 @@ class StaffForm(SeenStateForm):
     """Propose a member of the organisation's own roster; anyone else is not a valid choice."""
 
     staff_member = forms.ModelChoiceField(label=_("Staff member"), queryset=None)
-    role_in_project = forms.CharField(
-        label=_("Role in the project"), max_length=200, required=False
-    )
+    role_in_project = LineField(label=_("Role in the project"), max_length=200, required=False)
 
     def __init__(self, *args, roster, **kwargs):
         super().__init__(*args, **kwargs)
@@ -56,12 +54,16 @@ class StaffForm(SeenStateForm):
 
 class BudgetLineForm(SeenStateForm):
     category = forms.ChoiceField(label=_("Category"), choices=BidBudgetLine.Category.choices)
-    description = forms.CharField(label=_("Description"), max_length=300)
+    description = LineField(label=_("Description"), max_length=300)
     amount = forms.DecimalField(
-        label=_("Amount (TMT)"), max_digits=14, decimal_places=2, min_value=Decimal("0.01")
+        label=_("Amount (TMT)"),
+        max_digits=14,
+        decimal_places=2,
+        min_value=MIN_AMOUNT,
+        max_value=MAX_AMOUNT,
     )
 
 
 class BidDocumentForm(SeenStateForm):
-    title = forms.CharField(label=_("Title"), max_length=300)
+    title = LineField(label=_("Title"), max_length=300)
     file = DocumentField(label=_("File"))

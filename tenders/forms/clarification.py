@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.form_fields import TextAreaField
 from portal.permissions import is_staff_member
 from providers.models import ProviderState
 from tenders import permissions
@@ -13,7 +14,7 @@ from tenders.services.clarification import MAX_QUESTION_LENGTH
 
 
 class QuestionForm(forms.Form):
-    question = forms.CharField(
+    question = TextAreaField(
         label=_("Your question"),
         max_length=MAX_QUESTION_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -22,7 +23,7 @@ class QuestionForm(forms.Form):
 
 
 class AnswerForm(forms.Form):
-    answer = forms.CharField(
+    answer = TextAreaField(
         label=_("Answer"),
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Published on the tender's notice for everyone; the asker is not named."),

@@ -5,6 +5,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from portal.form_fields import TextAreaField
 from portal.models import Role, User
 from tenders.forms.tender import AshgabatDateTimeField
 from tenders.models import Evaluation, PanelMember, ScoreSheet
@@ -82,7 +83,7 @@ class DeclarationForm(forms.Form):
     conflicted = forms.MultipleChoiceField(
         label=_("Bidders concerned"), required=False, widget=forms.CheckboxSelectMultiple
     )
-    details = forms.CharField(
+    details = TextAreaField(
         label=_("Details of the conflict"),
         required=False,
         max_length=5000,
@@ -122,7 +123,7 @@ class ScreeningForm(forms.Form):
                 initial="yes" if decided else "no",
                 help_text=_("Portal's finding: %(finding)s") % {"finding": line.finding},
             )
-            self.fields[f"reason_{line.pk}"] = forms.CharField(
+            self.fields[f"reason_{line.pk}"] = TextAreaField(
                 label=_("Reason (required to override the portal's finding)"),
                 required=False,
                 max_length=2000,
@@ -164,7 +165,7 @@ class SheetForm(forms.Form):
                     initial=score.points if score else None,
                     widget=forms.NumberInput(attrs={"step": "0.1"}),
                 )
-                self.fields[f"justification_{key}"] = forms.CharField(
+                self.fields[f"justification_{key}"] = TextAreaField(
                     label=_("Justification"),
                     required=False,
                     max_length=MAX_JUSTIFICATION,
@@ -201,7 +202,7 @@ class SeenSheetForm(forms.Form):
 
 
 class ReturnSheetForm(SeenSheetForm):
-    reason = forms.CharField(
+    reason = TextAreaField(
         label=_("What the evaluator should revise"),
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -209,7 +210,7 @@ class ReturnSheetForm(SeenSheetForm):
 
 
 class ModerationForm(forms.Form):
-    note = forms.CharField(
+    note = TextAreaField(
         label=_("Moderation note"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
     )
 

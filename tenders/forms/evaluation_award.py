@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from portal.documents.fields import DocumentField
+from portal.form_fields import LineField, TextAreaField
 from tenders.models import AwardDecision, Objection
 
 
@@ -12,7 +13,7 @@ class SeenDecisionForm(forms.Form):
 
 
 class SendBackForm(SeenDecisionForm):
-    reason = forms.CharField(
+    reason = TextAreaField(
         label=_("Why the proposal is sent back"),
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -20,10 +21,10 @@ class SendBackForm(SeenDecisionForm):
 
 
 class ObjectionForm(forms.Form):
-    reasons = forms.CharField(
+    reasons = TextAreaField(
         label=_("Your reasons"), max_length=20000, widget=forms.Textarea(attrs={"rows": 8})
     )
-    document_title = forms.CharField(label=_("Document title"), max_length=300, required=False)
+    document_title = LineField(label=_("Document title"), max_length=300, required=False)
     document = DocumentField(label=_("Supporting document"), required=False)
 
     def documents(self):
@@ -44,7 +45,7 @@ class ResolveObjectionForm(SeenObjectionForm):
         widget=forms.RadioSelect,
         choices=[(DISMISS, _("Dismiss the objection")), (UPHOLD, _("Uphold the objection"))],
     )
-    reason = forms.CharField(
+    reason = TextAreaField(
         label=_("Reasons"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
     )
     remedy = forms.ChoiceField(

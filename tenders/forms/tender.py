@@ -10,7 +10,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.documents.fields import DocumentField
+from portal.form_fields import LineField, TextAreaField
 from portal.models import Etrap, ServiceType, TargetGroup, Velayat
+from portal.validators import (
+    MAX_AMOUNT,
+    MAX_INTEGER,
+    MIN_AMOUNT,
+    programme_date_validators,
+)
 from portal.widgets import DateInput
 from providers.models import DocumentType
 from tenders.localtime import ASHGABAT
@@ -26,6 +33,7 @@ class AshgabatDateTimeField(forms.DateTimeField):
     """A date and time typed and shown as Ashgabat wall-clock time, stored as an aware time."""
 
     widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+    default_validators = programme_date_validators()
 
     def __init__(self, **kwargs):
         kwargs.setdefault("help_text", ASHGABAT_TIME_HELP)
@@ -89,6 +97,11 @@ class TenderForm(forms.ModelForm):
             "etraps": forms.CheckboxSelectMultiple,
             "grant_start": DateInput,
             "grant_end": DateInput,
+        }
+        field_classes = {
+            "description_tk": TextAreaField,
+            "description_ru": TextAreaField,
+            "description_en": TextAreaField,
         }
         help_texts = {
             "title_tk": _("Turkmen and Russian are required for publishing; English is optional."),
@@ -160,6 +173,7 @@ class CriterionForm(forms.ModelForm):
     class Meta:
         model = TenderCriterion
         fields = ["title_tk", "title_ru", "title_en", "guidance", "weight", "max_points"]
+        field_classes = {"guidance": TextAreaField}
         widgets = {"guidance": forms.Textarea(attrs={"rows": 2})}
 
 
@@ -181,7 +195,7 @@ def criteria_values(formset):
 
 
 class TermsDocumentForm(forms.Form):
-    title = forms.CharField(label=_("Document title"), max_length=300, required=False)
+    title = LineField(label=_("Document title"), max_length=300, required=False)
     file = DocumentField(label=_("File"), required=False)
 
     def clean(self):
@@ -206,7 +220,7 @@ def document_values(formset):
 
 
 class CancelForm(forms.Form):
-    reason = forms.CharField(
+    reason = TextAreaField(
         label=_("Reason for cancellation"),
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Everyone with a bid on the tender receives it."),
@@ -217,19 +231,25 @@ class CancelForm(forms.Form):
 class AmendmentForm(forms.Form):
     """The amendable parts of a published tender, shown with their current values."""
 
-    title_tk = forms.CharField(label=_("title (Turkmen)"), max_length=300)
-    title_ru = forms.CharField(label=_("title (Russian)"), max_length=300)
-    title_en = forms.CharField(label=_("title (English)"), max_length=300, required=False)
-    description_tk = forms.CharField(label=_("description (Turkmen)"), widget=forms.Textarea)
-    description_ru = forms.CharField(label=_("description (Russian)"), widget=forms.Textarea)
-    description_en = forms.CharField(
-        label=_("description (English)"), widget=forms.Textarea, required=False
-    )
+    title_tk = LineField(label=_("title (Turkmen)"), max_length=300)
+    title_ru = LineField(label=_("title (Russian)"), max_length=300)
+    title_en = LineField(label=_("title (English)"), max_length=300, required=False)
+    description_tk = TextAreaField(label=_("description (Turkmen)"))
+    description_ru = TextAreaField(label=_("description (Russian)"))
+    description_en = TextAreaField(label=_("description (English)"), required=False)
     budget_ceiling = forms.DecimalField(
-        label=_("budget ceiling (TMT)"), max_digits=14, decimal_places=2, min_value=0
+        label=_("budget ceiling (TMT)"),
+        max_digits=14,
+        decimal_places=2,
+        min_value=MIN_AMOUNT,
+        max_value=MAX_AMOUNT,
     )
-    grant_start = forms.DateField(label=_("grant period start"), widget=DateInput)
-    grant_end = forms.DateField(label=_("grant period end"), widget=DateInput)
+    grant_start = forms.DateField(
+        label=_("grant period start"), widget=DateInput, validators=programme_date_validators()
+    )
+    grant_end = forms.DateField(
+        label=_("grant period end"), widget=DateInput, validators=programme_date_validators()
+    )
     questions_deadline = AshgabatDateTimeField(label=_("Questions deadline"))
     submission_deadline = AshgabatDateTimeField(label=_("Submission deadline"))
     withdrawn_documents = forms.ModelMultipleChoiceField(
@@ -238,12 +258,14 @@ class AmendmentForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    reason = forms.CharField(
+    reason = TextAreaField(
         label=_("Reason for the amendment"),
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Published with the amendment and sent to every bidder."),
     )
-    seen_amendments = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
+    seen_amendments = forms.IntegerField(
+        widget=forms.HiddenInput, min_value=0, max_value=MAX_INTEGER, required=False
+    )
 
     def __init__(self, *args, tender, **kwargs):
         initial = {name: getattr(tender, name) for name in AMENDABLE_FIELDS}

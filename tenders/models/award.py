@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from portal.documents.models import StoredDocument
+from portal.validators import validate_single_line
 from tenders.models.bid import Bid
 from tenders.models.evaluation import Evaluation
 from tenders.models.tender import Tender
@@ -195,7 +196,7 @@ class ObjectionDocument(StoredDocument):
     upload_prefix = "tenders/objections"
 
     objection = models.ForeignKey(Objection, on_delete=models.CASCADE, related_name="documents")
-    title = models.CharField(_("title"), max_length=300)
+    title = models.CharField(_("title"), max_length=300, validators=[validate_single_line])
 
     class Meta:
         ordering = ["id"]

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from portal.documents.models import StoredDocument
+from portal.validators import amount_validators, validate_single_line
 from tenders.models.tender import Tender, TenderCriterion
 
 
@@ -97,7 +98,9 @@ class BidStaff(models.Model):
     staff_member = models.ForeignKey(
         "providers.StaffMember", on_delete=models.PROTECT, related_name="+"
     )
-    role_in_project = models.CharField(_("role in the project"), max_length=200, blank=True)
+    role_in_project = models.CharField(
+        _("role in the project"), max_length=200, blank=True, validators=[validate_single_line]
+    )
     full_name = models.CharField(_("full name"), max_length=200, blank=True)
     position = models.CharField(_("role or position"), max_length=200, blank=True)
     qualifications = models.TextField(_("qualifications"), blank=True)
@@ -126,8 +129,12 @@ class BidBudgetLine(models.Model):
 
     bid = models.ForeignKey(Bid, on_delete=models.CASCADE, related_name="budget_lines")
     category = models.CharField(_("category"), max_length=32, choices=Category.choices)
-    description = models.CharField(_("description"), max_length=300)
-    amount = models.DecimalField(_("amount (TMT)"), max_digits=14, decimal_places=2)
+    description = models.CharField(
+        _("description"), max_length=300, validators=[validate_single_line]
+    )
+    amount = models.DecimalField(
+        _("amount (TMT)"), max_digits=14, decimal_places=2, validators=amount_validators()
+    )
 
     class Meta:
         ordering = ["id"]
@@ -142,7 +149,7 @@ class BidDocument(StoredDocument):
     upload_prefix = "tenders/bids"
 
     bid = models.ForeignKey(Bid, on_delete=models.CASCADE, related_name="documents")
-    title = models.CharField(_("title"), max_length=300)
+    title = models.CharField(_("title"), max_length=300, validators=[validate_single_line])
 
     class Meta:
         ordering = ["id"]

@@ -21,6 +21,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
+from portal.validators import MAX_CRITERION_POINTS
 from providers.models import DocumentType, ProviderState
 from tenders.models.bid import Bid
 from tenders.models.tender import Tender, TenderCriterion
@@ -289,7 +290,14 @@ class Score(models.Model):
     sheet = models.ForeignKey(ScoreSheet, on_delete=models.CASCADE, related_name="scores")
     bid = models.ForeignKey(Bid, on_delete=models.PROTECT, related_name="+")
     criterion = models.ForeignKey(TenderCriterion, on_delete=models.PROTECT, related_name="+")
-    points = models.DecimalField(_("points"), max_digits=4, decimal_places=1, null=True, blank=True)
+    points = models.DecimalField(
+        _("points"),
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(MAX_CRITERION_POINTS)],
+    )
     justification = models.TextField(_("justification"), blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 

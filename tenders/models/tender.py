@@ -1,6 +1,9 @@
 """Tenders: what the ministry buys, from whom, by when, and how bids will be judged."""
 
+from decimal import Decimal
+
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -9,6 +12,18 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from portal.documents.models import StoredDocument
+from portal.validators import (
+    MAX_AMOUNT,
+    MAX_AWARDS,
+    MAX_BIDDING_DAYS,
+    MAX_CRITERION_POINTS,
+    MAX_PERCENT,
+    MAX_STAFF,
+    amount_validators,
+    count_validators,
+    programme_date_validators,
+    validate_single_line,
+)
 from providers.models import DocumentType
 
 
@@ -41,11 +56,19 @@ class Tender(ConcurrentTransitionMixin, models.Model):
         CANCELLED = "cancelled", _("cancelled")
         AWARDED = "awarded", _("awarded")
 
-    reference = models.CharField(_("reference"), max_length=32, unique=True)
+    reference = models.CharField(
+        _("reference"), max_length=32, unique=True, validators=[validate_single_line]
+    )
     # Drafts may be incomplete; publishing checks that everything required is present.
-    title_tk = models.CharField(_("title (Turkmen)"), max_length=300, blank=True)
-    title_ru = models.CharField(_("title (Russian)"), max_length=300, blank=True)
-    title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
+    title_tk = models.CharField(
+        _("title (Turkmen)"), max_length=300, blank=True, validators=[validate_single_line]
+    )
+    title_ru = models.CharField(
+        _("title (Russian)"), max_length=300, blank=True, validators=[validate_single_line]
+    )
+    title_en = models.CharField(
+        _("title (English)"), max_length=300, blank=True, validators=[validate_single_line]
+    )
     description_tk = models.TextField(_("description (Turkmen)"), blank=True)
     description_ru = models.TextField(_("description (Russian)"), blank=True)
     description_en = models.TextField(_("description (English)"), blank=True)
@@ -58,22 +81,46 @@ class Tender(ConcurrentTransitionMixin, models.Model):
     )
     etraps = models.ManyToManyField("portal.Etrap", blank=True, verbose_name=_("etraps covered"))
     budget_ceiling = models.DecimalField(
-        _("budget ceiling (TMT)"), max_digits=14, decimal_places=2, null=True, blank=True
+        _("budget ceiling (TMT)"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=amount_validators(),
     )
-    grant_start = models.DateField(_("grant period start"), null=True, blank=True)
-    grant_end = models.DateField(_("grant period end"), null=True, blank=True)
-    awards_count = models.PositiveSmallIntegerField(_("number of awards"), default=1)
+    grant_start = models.DateField(
+        _("grant period start"), null=True, blank=True, validators=programme_date_validators()
+    )
+    grant_end = models.DateField(
+        _("grant period end"), null=True, blank=True, validators=programme_date_validators()
+    )
+    awards_count = models.PositiveSmallIntegerField(
+        _("number of awards"), default=1, validators=count_validators(MAX_AWARDS, minimum=1)
+    )
     required_document_types = models.JSONField(
         _("required document types"), default=list, blank=True
     )
     min_trained_staff = models.PositiveSmallIntegerField(
-        _("minimum staff with in-service training"), default=0
+        _("minimum staff with in-service training"),
+        default=0,
+        validators=count_validators(MAX_STAFF),
     )
-    price_weight = models.PositiveSmallIntegerField(_("price criterion weight"), default=0)
+    price_weight = models.PositiveSmallIntegerField(
+        _("price criterion weight"), default=0, validators=count_validators(MAX_PERCENT)
+    )
     min_technical_score = models.DecimalField(
-        _("minimum technical score"), max_digits=5, decimal_places=2, null=True, blank=True
+        _("minimum technical score"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(MAX_PERCENT)],
     )
-    min_bidding_days = models.PositiveSmallIntegerField(_("minimum bidding days"), default=10)
+    min_bidding_days = models.PositiveSmallIntegerField(
+        _("minimum bidding days"),
+        default=10,
+        validators=count_validators(MAX_BIDDING_DAYS, minimum=1),
+    )
     questions_deadline = models.DateTimeField(_("questions deadline"), null=True, blank=True)
     submission_deadline = models.DateTimeField(_("submission deadline"), null=True, blank=True)
     questions_reminder_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -94,6 +141,17 @@ class Tender(ConcurrentTransitionMixin, models.Model):
         ordering = ["-submission_deadline", "-id"]
         verbose_name = _("tender")
         verbose_name_plural = _("tenders")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(budget_ceiling__isnull=True)
+                | models.Q(budget_ceiling__gt=0, budget_ceiling__lte=MAX_AMOUNT),
+                name="tender_budget_ceiling_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(awards_count__gte=1, awards_count__lte=MAX_AWARDS),
+                name="tender_awards_count_range",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.reference} {self.title}"
@@ -139,12 +197,22 @@ class Tender(ConcurrentTransitionMixin, models.Model):
 class TenderCriterion(models.Model):
     tender = models.ForeignKey(Tender, on_delete=models.CASCADE, related_name="criteria")
     position = models.PositiveSmallIntegerField(_("order"), default=0)
-    title_tk = models.CharField(_("criterion (Turkmen)"), max_length=300)
-    title_ru = models.CharField(_("criterion (Russian)"), max_length=300)
-    title_en = models.CharField(_("criterion (English)"), max_length=300, blank=True)
+    title_tk = models.CharField(
+        _("criterion (Turkmen)"), max_length=300, validators=[validate_single_line]
+    )
+    title_ru = models.CharField(
+        _("criterion (Russian)"), max_length=300, validators=[validate_single_line]
+    )
+    title_en = models.CharField(
+        _("criterion (English)"), max_length=300, blank=True, validators=[validate_single_line]
+    )
     guidance = models.TextField(_("what evaluators look for"), blank=True)
-    weight = models.PositiveSmallIntegerField(_("weight (%)"))
-    max_points = models.PositiveSmallIntegerField(_("maximum points"), default=10)
+    weight = models.PositiveSmallIntegerField(
+        _("weight (%)"), validators=count_validators(MAX_PERCENT)
+    )
+    max_points = models.PositiveSmallIntegerField(
+        _("maximum points"), default=10, validators=count_validators(MAX_CRITERION_POINTS)
+    )
 
     class Meta:
         ordering = ["position", "id"]
@@ -165,7 +233,7 @@ class TenderDocument(StoredDocument):
     upload_prefix = "tenders/terms"
 
     tender = models.ForeignKey(Tender, on_delete=models.CASCADE, related_name="documents")
-    title = models.CharField(_("title"), max_length=300)
+    title = models.CharField(_("title"), max_length=300, validators=[validate_single_line])
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
 
     class Meta:

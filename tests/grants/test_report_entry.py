@@ -14,6 +14,7 @@ from grants.services import (
 )
 from grants.validation import report_problems
 from portal.models import Etrap, TargetGroup
+from portal.validators import MAX_AMOUNT, MAX_COUNT
 from providers.models import MemberRole
 from tests.factories.documents import upload
 from tests.factories.grants import (
@@ -104,6 +105,30 @@ def test_negative_numbers_are_refused(changes):
     assert error.value.code == "negative"
     report.refresh_from_db()
     assert report.version == 1
+
+
+@pytest.mark.parametrize("number", [10**30, 2**63, 2**31, MAX_COUNT + 1])
+def test_a_breakdown_count_past_the_maximum_is_refused_and_nothing_is_stored(number):
+    report = PilotReportFactory(open=True)
+    group, etrap = report.agreement.target_groups.first(), report.agreement.etraps.first()
+
+    with pytest.raises(DomainError) as error:
+        save(report, beneficiaries=(BeneficiaryCell(group, etrap, "male", "0_17", new=number),))
+
+    assert error.value.code == "too_large"
+    report.refresh_from_db()
+    assert report.version == 1
+    assert not report.beneficiary_counts.exists()
+
+
+def test_an_expenditure_past_the_maximum_is_refused():
+    report = PilotReportFactory(open=True)
+    line = report.agreement.budget_lines.get()
+
+    with pytest.raises(DomainError) as error:
+        save(report, expenditures={line.pk: (MAX_AMOUNT + 1, "")})
+
+    assert (error.value.code, error.value.field) == ("too_large", "expenditure")
 
 
 def test_negative_expenditure_is_refused():

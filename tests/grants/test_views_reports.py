@@ -99,6 +99,48 @@ def test_a_negative_number_is_shown_next_to_its_field(as_user):
     assert response.context["forms"].main.errors["cases_closed"]
 
 
+@pytest.mark.parametrize("number", [10**30, 2**63, 2**31])
+def test_an_impossibly_large_breakdown_count_is_a_field_error_and_stores_nothing(as_user, number):
+    report = PilotReportFactory(open=True)
+
+    response = as_user(grantee_admin(report.agreement)).post(
+        url("report_edit", report.pk), report_post(report, **{"cells-0-new": number})
+    )
+
+    assert response.status_code == 200
+    assert response.context["forms"].cells.forms[0].errors["new"]
+    report.refresh_from_db()
+    assert (report.version, report.beneficiaries_new) == (1, None)
+    assert not report.beneficiary_counts.exists()
+
+
+@pytest.mark.parametrize("name", ["main-cases_opened", "services-home_visit"])
+def test_a_count_past_a_postgresql_integer_is_a_field_error(as_user, name):
+    report = PilotReportFactory(open=True)
+
+    response = as_user(grantee_admin(report.agreement)).post(
+        url("report_edit", report.pk), report_post(report, **{name: 2**31})
+    )
+
+    assert response.status_code == 200
+    assert "Ensure this value is less than or equal to" in response.content.decode()
+    report.refresh_from_db()
+    assert report.version == 1
+
+
+def test_nul_and_other_control_characters_pasted_into_a_narrative_are_removed(as_user):
+    report = PilotReportFactory(open=True)
+
+    response = as_user(grantee_admin(report.agreement)).post(
+        url("report_edit", report.pk),
+        report_post(report, **{"main-achievements": "Help\x00 at\x07 home.\r\nTwice\ta week."}),
+    )
+
+    assert response.status_code == 302
+    report.refresh_from_db()
+    assert report.achievements == "Help at home.\r\nTwice\ta week."
+
+
 def test_a_viewer_cannot_open_the_report_form(as_user):
     report = PilotReportFactory(open=True)
 

@@ -95,6 +95,70 @@ def test_registering_through_the_form_creates_a_draft_with_the_user_as_admin(cli
     assert Membership.objects.get(user=outsider, provider=provider).role == MemberRole.ADMIN
 
 
+def registration_data(**changes):
+    ashgabat = Velayat.objects.get(code="TM-S")
+    return {
+        "name_tk": "Ýeňme",
+        "name_ru": "Енме",
+        "legal_form": "public_association",
+        "registration_number": "NGO-77",
+        "registration_date": "2012-05-04",
+        "address": "Magtymguly şaýoly 12",
+        "velayat": ashgabat.pk,
+        "etrap": ashgabat.etraps.first().pk,
+        "phone": "+993 12 34 56 78",
+        "email": "info@yenme.example.org",
+        **changes,
+    }
+
+
+@pytest.mark.parametrize("day", ["2999-01-01", "1899-12-31"])
+def test_an_implausible_registration_date_is_refused_next_to_the_field(client, outsider, day):
+    response = logged_in(client, outsider).post(
+        url("register"), registration_data(registration_date=day)
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["registration_date"]
+    assert not Provider.objects.exists()
+
+
+def test_an_organisation_registered_today_is_accepted(client, outsider):
+    today = timezone.localdate()
+
+    logged_in(client, outsider).post(
+        url("register"), registration_data(registration_date=today.isoformat())
+    )
+
+    assert Provider.objects.get().registration_date == today
+
+
+@pytest.mark.parametrize("character", ["\u202e", "\x00", "\u2066"])
+@pytest.mark.parametrize("field", ["name_tk", "name_ru", "name_en"])
+def test_invisible_control_characters_in_an_organisation_name_are_refused(
+    client, outsider, field, character
+):
+    response = logged_in(client, outsider).post(
+        url("register"), registration_data(**{field: f"Ýeňme{character}fdp.exe"})
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors[field]
+    assert not Provider.objects.exists()
+
+
+def test_the_control_character_message_is_in_the_users_language(client):
+    user = UserFactory(language="ru")
+
+    response = logged_in(client, user).post(
+        url("register"), registration_data(name_tk="Ýeňme\u202e")
+    )
+
+    assert response.context["form"].errors["name_tk"] == [
+        "Удалите невидимые управляющие символы из этого поля."
+    ]
+
+
 def test_the_register_form_shows_an_etrap_of_another_velayat_next_to_the_field(client, outsider):
     response = logged_in(client, outsider).post(
         url("register"),

@@ -1,7 +1,6 @@
 """Publishing a tender: the whole tender is checked, and matching organisations are told."""
 
 import datetime
-from decimal import Decimal
 
 import pytest
 from django.utils import timezone
@@ -115,7 +114,7 @@ def test_publishing_an_incomplete_draft_lists_everything_missing_at_once():
     tender = TenderFactory(
         title_ru="",
         description_tk="",
-        budget_ceiling=Decimal("0"),
+        budget_ceiling=None,
         questions_deadline=now - datetime.timedelta(days=1),
         submission_deadline=None,
         grant_start=None,

@@ -227,6 +227,59 @@ def test_the_questions_deadline_after_the_submission_deadline_is_an_error(office
     ]
 
 
+@pytest.mark.parametrize("ceiling", ["-5", "0", "1000000000.01"])
+def test_a_budget_ceiling_out_of_range_is_refused_next_to_the_field(officer_client, ceiling):
+    response = officer_client.post(
+        reverse("tenders:create"), tender_form_data(budget_ceiling=ceiling)
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["budget_ceiling"]
+    assert not Tender.objects.exists()
+
+
+@pytest.mark.parametrize("awards", ["999999999999", "0", "51"])
+def test_an_impossible_number_of_awards_is_refused_next_to_the_field(officer_client, awards):
+    response = officer_client.post(reverse("tenders:create"), tender_form_data(awards_count=awards))
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["awards_count"]
+    assert not Tender.objects.exists()
+
+
+def test_fifty_awards_are_accepted(officer_client):
+    officer_client.post(reverse("tenders:create"), tender_form_data(awards_count="50"))
+
+    assert Tender.objects.get().awards_count == 50
+
+
+@pytest.mark.parametrize("character", ["\u202e", "\x00", "\u2066"])
+@pytest.mark.parametrize("field", ["title_tk", "title_ru", "title_en"])
+def test_invisible_control_characters_in_a_tender_title_are_refused(
+    officer_client, field, character
+):
+    response = officer_client.post(
+        reverse("tenders:create"), tender_form_data(**{field: f"Hyzmat{character}gpj.exe"})
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors[field]
+    assert not Tender.objects.exists()
+
+
+@pytest.mark.parametrize("deadline", ["0001-01-01T00:00", "9999-12-31T23:59"])
+def test_a_deadline_in_an_implausible_year_is_a_field_error(officer_client, deadline):
+    response = officer_client.post(
+        reverse("tenders:create"), tender_form_data(questions_deadline=deadline)
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["questions_deadline"] == [
+        "Enter a date between the years 2000 and 2100."
+    ]
+    assert not Tender.objects.exists()
+
+
 def test_the_etrap_choices_follow_the_velayat(officer_client):
     mary = Velayat.objects.get(code="TM-M")
 
