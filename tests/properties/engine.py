@@ -54,9 +54,11 @@ class Endpoint:
     on_page: bool = True
     # A view that re-renders its page (200) after a successful POST, so a 200 is no refusal.
     renders_on_success: bool = False
+    # Tells apart entries of one view (another action, another user) in the test ids.
+    label: str = ""
 
     def __str__(self):
-        return self.name
+        return f"{self.name}/{self.label}" if self.label else self.name
 
 
 def snapshot():

@@ -127,10 +127,30 @@ ENDPOINTS = [
     Endpoint("grants:agreement_tranches", draft_for_officer, (VersionForm, TrancheForm)),
     Endpoint("grants:agreement_upload", upload_scene, (AgreementFileForm,)),
     Endpoint("grants:agreement_confirm", confirm_scene, (VersionForm,)),
-    Endpoint("grants:agreement_decide", decide_scene("activate", "signed"), (DecisionForm,)),
-    Endpoint("grants:agreement_decide", decide_scene("suspend", "active"), (DecisionForm,)),
-    Endpoint("grants:agreement_decide", decide_scene("resume", "suspended"), (DecisionForm,)),
-    Endpoint("grants:agreement_decide", decide_scene("terminate", "active"), (DecisionForm,)),
+    Endpoint(
+        "grants:agreement_decide",
+        decide_scene("activate", "signed"),
+        (DecisionForm,),
+        label="activate",
+    ),
+    Endpoint(
+        "grants:agreement_decide",
+        decide_scene("suspend", "active"),
+        (DecisionForm,),
+        label="suspend",
+    ),
+    Endpoint(
+        "grants:agreement_decide",
+        decide_scene("resume", "suspended"),
+        (DecisionForm,),
+        label="resume",
+    ),
+    Endpoint(
+        "grants:agreement_decide",
+        decide_scene("terminate", "active"),
+        (DecisionForm,),
+        label="terminate",
+    ),
     Endpoint(
         "grants:report_edit",
         report_scene("grantee", page=False, open=True, filled=True),
@@ -139,8 +159,8 @@ ENDPOINTS = [
     Endpoint(
         "grants:report_submit", report_scene("grantee", open=True, filled=True), (SubmitForm,)
     ),
-    Endpoint("grants:report_review", review_scene("accept"), (AcceptForm,)),
-    Endpoint("grants:report_review", review_scene("return"), (ReturnForm,)),
+    Endpoint("grants:report_review", review_scene("accept"), (AcceptForm,), label="accept"),
+    Endpoint("grants:report_review", review_scene("return"), (ReturnForm,), label="return"),
     Endpoint("grants:report_attach", report_scene("grantee", open=True), (AttachmentForm,)),
     Endpoint("grants:report_detach", detach_scene),
     Endpoint("grants:tranche_approve", tranche_scene(eligible=True), (TrancheStateForm,)),

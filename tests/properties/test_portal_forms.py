@@ -70,8 +70,8 @@ ENDPOINTS = [
     Endpoint("notification_settings", signed_in(), (EmailFrequencyForm,)),
     Endpoint("signup", visitor, (SignUpForm,)),
     Endpoint("signup_resend", visitor, (ResendConfirmationForm,)),
-    Endpoint("switch_language", language_scene),
-    Endpoint("switch_language", signed_in("home")),
+    Endpoint("switch_language", language_scene, label="visitor"),
+    Endpoint("switch_language", signed_in("home"), label="signed-in"),
     # Django's own language view, which the portal's switcher hands over to: no page links it.
     Endpoint("set_language", language_scene, on_page=False),
     Endpoint("workflows:notification_read", notification_scene),

@@ -111,18 +111,33 @@ ENDPOINTS = [
     Endpoint("providers:member_role", member_scene("role"), (RoleForm,)),
     Endpoint("providers:member_remove", member_scene("remove")),
     Endpoint("providers:invitation_withdraw", withdraw_scene),
-    Endpoint("providers:invitation", invitation_scene(signed_in=False), (SignUpForm,)),
-    Endpoint("providers:invitation", invitation_scene(signed_in=True)),
+    Endpoint(
+        "providers:invitation", invitation_scene(signed_in=False), (SignUpForm,), label="sign-up"
+    ),
+    Endpoint("providers:invitation", invitation_scene(signed_in=True), label="accept"),
     Endpoint("providers:documents", admin_scene(), (DocumentForm,)),
     Endpoint("providers:document_remove", document_remove_scene, (SeenStateForm,)),
     Endpoint("providers:staff_add", admin_scene(), (StaffForm,)),
     Endpoint("providers:staff_edit", staff_scene("edit"), (StaffForm,)),
     Endpoint("providers:training_add", staff_scene("training"), (TrainingForm,)),
-    Endpoint("providers:decide", decide_scene("verify", submitted=True), (DecisionForm,)),
-    Endpoint("providers:decide", decide_scene("return", submitted=True), (DecisionForm,)),
-    Endpoint("providers:decide", decide_scene("reject", submitted=True), (DecisionForm,)),
-    Endpoint("providers:decide", decide_scene("suspend", verified=True), (DecisionForm,)),
-    Endpoint("providers:decide", decide_scene("reinstate", suspended=True), (DecisionForm,)),
+    Endpoint(
+        "providers:decide", decide_scene("verify", submitted=True), (DecisionForm,), label="verify"
+    ),
+    Endpoint(
+        "providers:decide", decide_scene("return", submitted=True), (DecisionForm,), label="return"
+    ),
+    Endpoint(
+        "providers:decide", decide_scene("reject", submitted=True), (DecisionForm,), label="reject"
+    ),
+    Endpoint(
+        "providers:decide", decide_scene("suspend", verified=True), (DecisionForm,), label="suspend"
+    ),
+    Endpoint(
+        "providers:decide",
+        decide_scene("reinstate", suspended=True),
+        (DecisionForm,),
+        label="reinstate",
+    ),
 ]
 
 
