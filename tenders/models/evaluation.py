@@ -21,7 +21,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
-from portal.validators import MAX_CRITERION_POINTS
+from portal.validators import MAX_CRITERION_POINTS, programme_date_validators
 from providers.models import DocumentType, ProviderState
 from tenders.models.bid import Bid
 from tenders.models.tender import Tender, TenderCriterion
@@ -42,7 +42,9 @@ class Evaluation(ConcurrentTransitionMixin, models.Model):
         UNSUCCESSFUL = "unsuccessful", _("ended without a successful bid")
 
     tender = models.OneToOneField(Tender, on_delete=models.PROTECT, related_name="evaluation")
-    deadline = models.DateTimeField(_("evaluation deadline"))
+    deadline = models.DateTimeField(
+        _("evaluation deadline"), validators=programme_date_validators()
+    )
     min_evaluators = models.PositiveSmallIntegerField(
         _("minimum number of evaluators"),
         default=MIN_EVALUATORS,

@@ -121,8 +121,12 @@ class Tender(ConcurrentTransitionMixin, models.Model):
         default=10,
         validators=count_validators(MAX_BIDDING_DAYS, minimum=1),
     )
-    questions_deadline = models.DateTimeField(_("questions deadline"), null=True, blank=True)
-    submission_deadline = models.DateTimeField(_("submission deadline"), null=True, blank=True)
+    questions_deadline = models.DateTimeField(
+        _("questions deadline"), null=True, blank=True, validators=programme_date_validators()
+    )
+    submission_deadline = models.DateTimeField(
+        _("submission deadline"), null=True, blank=True, validators=programme_date_validators()
+    )
     questions_reminder_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     state = FSMField(
         _("state"), default=State.DRAFT, choices=State.choices, protected=True, db_index=True

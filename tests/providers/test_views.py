@@ -461,6 +461,39 @@ def test_an_editor_adds_staff_and_training_through_the_forms(client):
     assert "Home care" in roster and url("certificate_download", record.certificate.pk) in roster
 
 
+@pytest.mark.parametrize("field", ["full_name", "position"])
+def test_a_staff_name_or_position_with_a_bidi_override_is_refused(client, field):
+    provider = ProviderFactory(verified=True)
+    data = {"seen_state": "verified", "full_name": "Aýna", "position": "Nurse", "active": "on"}
+
+    response = logged_in(client, admin_of(provider)).post(
+        url("staff_add"), {**data, field: "Aýna\u202egnp.exe"}
+    )
+
+    assert response.context["form"].errors[field] == [
+        "Remove the invisible control characters from this field."
+    ]
+    assert not StaffMember.objects.filter(provider=provider).exists()
+
+
+def test_a_course_started_in_the_future_is_refused_next_to_the_date(client):
+    member = StaffMemberFactory(provider=ProviderFactory(verified=True))
+    tomorrow = timezone.localdate() + timedelta(days=1)
+
+    response = logged_in(client, admin_of(member.provider)).post(
+        url("training_add", member.pk),
+        {
+            "seen_state": "verified",
+            "course": "Home care",
+            "training_provider": "Red Crescent",
+            "started_on": tomorrow.isoformat(),
+        },
+    )
+
+    assert response.context["form"].errors["started_on"] == ["This date cannot be in the future."]
+    assert not member.training_records.exists()
+
+
 def test_a_stale_staff_form_gets_the_conflict_message(client):
     member = StaffMemberFactory(provider=ProviderFactory(verified=True))
 
