@@ -47,6 +47,7 @@ def _back(request):
 
 
 def _is_local(request, url):
-    return bool(url) and url_has_allowed_host_and_scheme(
+    # Only a path: ``redirect`` would take any other word for the name of a view.
+    return url.startswith("/") and url_has_allowed_host_and_scheme(
         url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     )

@@ -106,6 +106,16 @@ def test_a_foreign_next_or_link_is_not_followed(client, alice):
     assert opened["Location"] == back["Location"] == LIST
 
 
+@pytest.mark.parametrize("target", ["é", "logout", "tickets", "javascript:alert(1)"])
+def test_a_next_that_is_no_path_goes_back_to_the_list(client, alice, target):
+    (notification,) = notify(alice)
+
+    back = client.post(read_url(notification), {"next": target})
+    back_from_all = client.post(READ_ALL, {"next": target})
+
+    assert back["Location"] == back_from_all["Location"] == LIST
+
+
 def test_marking_read_twice_keeps_the_first_time(client, alice):
     (notification,) = notify(alice)
     client.post(read_url(notification))

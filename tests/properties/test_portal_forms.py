@@ -1,0 +1,86 @@
+"""Every form of the site shell survives generated input: signing up and in, passwords,
+languages, notification settings and the notification list."""
+
+import pytest
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, SetPasswordForm
+from django.contrib.auth.tokens import default_token_generator
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from hypothesis import given
+from hypothesis import strategies as st
+
+from portal.forms import (
+    EmailFrequencyForm,
+    OutboxPasswordResetForm,
+    ResendConfirmationForm,
+    SignUpForm,
+)
+from tests.factories.portal import UserFactory, add_notification
+from tests.properties.engine import Endpoint, Scene, profile
+from tests.properties.strategies import post_data
+
+
+def visitor():
+    UserFactory(email="known@example.org")
+    return Scene(None)
+
+
+def signed_in(page=None):
+    def scene():
+        return Scene(UserFactory(), page=reverse(page) if page else None)
+
+    return scene
+
+
+def language_scene():
+    return Scene(None, page=reverse("home"))
+
+
+def reset_confirm_scene():
+    user = UserFactory()
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    return Scene(
+        None,
+        {"uidb64": uid, "token": "set-password"},
+        page=reverse("password_reset_confirm", kwargs={"uidb64": uid, "token": token}),
+    )
+
+
+def notification_scene():
+    user = UserFactory()
+    notification = add_notification(user)
+    add_notification(UserFactory())
+    return Scene(user, {"pk": notification.pk}, page=reverse("workflows:notifications"))
+
+
+def read_all_scene():
+    user = UserFactory()
+    add_notification(user)
+    return Scene(user, page=reverse("workflows:notifications"))
+
+
+ENDPOINTS = [
+    Endpoint("login", visitor, (AuthenticationForm,)),
+    Endpoint("logout", signed_in("home")),
+    Endpoint("password_change", signed_in(), (PasswordChangeForm,)),
+    Endpoint("password_reset", visitor, (OutboxPasswordResetForm,)),
+    Endpoint("password_reset_confirm", reset_confirm_scene, (SetPasswordForm,)),
+    Endpoint("notification_settings", signed_in(), (EmailFrequencyForm,)),
+    Endpoint("signup", visitor, (SignUpForm,)),
+    Endpoint("signup_resend", visitor, (ResendConfirmationForm,)),
+    Endpoint("switch_language", language_scene, label="visitor"),
+    Endpoint("switch_language", signed_in("home"), label="signed-in"),
+    # Django's own language view, which the portal's switcher hands over to: no page links it.
+    Endpoint("set_language", language_scene, on_page=False),
+    Endpoint("workflows:notification_read", notification_scene),
+    Endpoint("workflows:notifications_read_all", read_all_scene),
+]
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS, ids=str)
+@profile()
+@given(data=st.data())
+def test_a_site_form_never_fails_and_a_refusal_changes_nothing(target, data):
+    target.send(data.draw(post_data(target.form, target.fields)))
