@@ -7,7 +7,7 @@ from django.conf import settings
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from portal.form_fields import TextAreaField
+from portal.form_fields import LineField, TextAreaField
 from portal.models import Role, User
 from tenders.forms.tender import AshgabatDateTimeField
 from tenders.models import Evaluation, PanelMember, ScoreSheet
@@ -93,7 +93,7 @@ class ReplaceMemberForm(PanelMemberForm):
 
 class InviteEvaluatorForm(forms.Form):
     prefix = "invite"
-    full_name = forms.CharField(label=_("Full name"), max_length=200)
+    full_name = LineField(label=_("Full name"), max_length=200)
     email = forms.EmailField(label=_("Email address"), max_length=254)
     role = forms.ChoiceField(label=_("Role on the panel"), choices=PanelMember.Role.choices)
     language = forms.ChoiceField(

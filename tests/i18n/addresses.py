@@ -27,6 +27,7 @@ from tenders.models import (
     Evaluation,
     Objection,
     ObjectionDocument,
+    Release,
     ScoreSheet,
     Tender,
     TenderDocument,
@@ -44,6 +45,10 @@ def sample(queryset):
 
 def by_pk(model, **filters):
     return [{"pk": row.pk} for row in sample(model.objects.filter(**filters))]
+
+
+def ocids():
+    return [{"ocid": row.ocid} for row in sample(Release.objects.all())]
 
 
 def tenders(name="pk"):
@@ -200,6 +205,7 @@ KWARGS = {
     "password_reset_confirm": password_reset,
     # A link that is not valid answers with the page that offers a new one.
     "signup_confirm": lambda: [{"token": "not-a-valid-link"}],
+    "opendata:record": ocids,
 }
 
 

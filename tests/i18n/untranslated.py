@@ -58,7 +58,8 @@ def catalogue_texts():
         for string in _strings(entry):
             for part in SEPARATORS.split(string):
                 part = squeeze(part).strip(" ,:;")
-                if len(WORD.findall(part)) >= 2:
+                # One token is a name or code shown as it is in every language (title_ru).
+                if " " in part and len(WORD.findall(part)) >= 2:
                     texts.add(part)
     return frozenset(texts)
 

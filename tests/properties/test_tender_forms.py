@@ -17,8 +17,10 @@ from tenders.forms.clarification import AnswerForm, QuestionForm
 from tenders.forms.evaluation import (
     DeclarationForm,
     EvaluationForm,
+    InviteEvaluatorForm,
     ModerationForm,
     PanelMemberForm,
+    ReplaceMemberForm,
     ReturnSheetForm,
     ScreeningForm,
     SeenEvaluationForm,
@@ -42,6 +44,7 @@ from tests.factories.providers import ProviderFactory, StaffMemberFactory, admin
 from tests.factories.tenders import (
     BidFactory,
     ClarificationFactory,
+    EvaluationFactory,
     PanelMemberFactory,
     TenderFactory,
     completed_evaluation,
@@ -151,6 +154,19 @@ def screened(action):
         )
 
     return scene
+
+
+def recused_scene():
+    """A screened evaluation with a member who declared a conflict, and an evaluator free to
+    take the seat, posted to by its officer from the manage page."""
+    evaluation = EvaluationFactory(tender=TenderFactory(closed=True), screening=True)
+    PanelMemberFactory(evaluation=evaluation, conflicted=True)
+    UserFactory(evaluator=True)
+    return Scene(
+        evaluation.created_by,
+        {"tender_pk": evaluation.tender_id},
+        page=page("tenders:evaluation_manage", tender_pk=evaluation.tender_id),
+    )
 
 
 def _nothing_eligible():
@@ -302,6 +318,8 @@ ENDPOINTS = [
     Endpoint("tenders:bid_reconfirm", reconfirm_scene, (SeenStateForm,)),
     Endpoint("tenders:evaluation_manage", manage_scene, (EvaluationForm,)),
     Endpoint("tenders:evaluation_member_add", screened("member"), (PanelMemberForm,)),
+    Endpoint("tenders:evaluation_member_replace", recused_scene, (ReplaceMemberForm,)),
+    Endpoint("tenders:evaluation_member_invite", recused_scene, (InviteEvaluatorForm,)),
     Endpoint("tenders:evaluation_start", screened("start"), (StartScoringForm,)),
     Endpoint("tenders:evaluation_end", screened("end"), (SeenEvaluationForm,)),
     Endpoint("tenders:evaluation_screening", screening_scene, (ScreeningForm,)),

@@ -312,6 +312,22 @@ def test_a_refused_invitation_keeps_what_the_officer_typed(client, evaluation):
     assert not evaluation.members.exists()
 
 
+def test_an_invited_name_with_a_bidi_override_is_refused_and_no_account_is_made(client, evaluation):
+    client.force_login(evaluation.created_by)
+    response = client.post(
+        reverse("tenders:evaluation_member_invite", args=[evaluation.tender_id]),
+        {
+            "invite-full_name": "Aýlar \u202eBerdiýewa",
+            "invite-email": "aylar.berdiyeva@example.org",
+            "invite-role": "evaluator",
+            "invite-language": "en",
+        },
+    )
+    assert response.status_code == 200
+    assert "Remove the invisible control characters" in response.content.decode()
+    assert not User.objects.filter(email="aylar.berdiyeva@example.org").exists()
+
+
 def test_the_officer_replaces_a_recused_member_from_the_panel_page(client, evaluation):
     recused = _recused(evaluation)
     person = UserFactory(evaluator=True)
