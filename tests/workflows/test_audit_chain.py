@@ -172,7 +172,9 @@ def test_a_failed_check_tells_every_system_administrator_once_per_run():
     for check in (first, second):
         run = emails.filter(key__startswith=f"audit-verification:{check.pk}:")
         assert sorted(run.values_list("recipient", flat=True)) == sorted(a.pk for a in admins)
-    subject, body = render(emails.get(recipient=admins[0], key__contains=f":{first.pk}:"))
+    subject, body = render(
+        emails.get(recipient=admins[0], key__startswith=f"audit-verification:{first.pk}:")
+    )
     assert subject == "The audit log check failed: entries may have been tampered with"
     assert f"row id {entries[0].pk}" in body and "it was changed" in body
 
@@ -245,3 +247,16 @@ def test_concurrent_writers_make_one_unbroken_chain(postgres):
     assert sorted(AuditEntry.objects.values_list("sequence", flat=True)) == list(range(1, 21))
     check = verification.verify()
     assert (check.ok, check.count) == (True, 20)
+
+
+def test_the_last_check_and_its_mail_are_in_the_administrators_language(client):
+    admin = UserFactory(system_admin=True, language="tk")
+    entries = write_entries(2)
+    tamper("UPDATE workflows_auditentry SET note = 'x' WHERE id = %s", [entries[0].pk])
+
+    verification.verify()
+
+    assert "ol üýtgedilipdir" in home(client, admin)
+    subject, body = render(OutboxMessage.objects.get(recipient=admin, channel="email"))
+    assert subject == "Audit žurnalynyň barlagy şowsuz boldy: ýazgylar bozulan bolmagy mümkin"
+    assert "Onuň mazmuny heşine gabat gelmeýär" in body
