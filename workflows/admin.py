@@ -55,7 +55,7 @@ class AuditVerificationAdmin(ReadOnlyAdmin):
 
 @admin.register(AuditCheckpoint)
 class AuditCheckpointAdmin(ReadOnlyAdmin):
-    list_display = ["day", "created_at", "count", "head_hash", "file_name"]
+    list_display = ["day", "created_at", "count", "head_hash", "file"]
 
 
 @admin.register(OutboxMessage)

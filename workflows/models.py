@@ -79,7 +79,8 @@ class AuditCheckpoint(models.Model):
     created_at = models.DateTimeField(_("time"), default=timezone.now)
     count = models.PositiveBigIntegerField(_("entries"))
     head_hash = models.CharField(_("head hash"), max_length=64, blank=True)
-    file_name = models.CharField(_("file"), max_length=255, blank=True)
+    # A file field, so the storage clean-up counts the file as referenced and keeps it.
+    file = models.FileField(_("file"), max_length=255, blank=True)
 
     class Meta:
         ordering = ["-day"]

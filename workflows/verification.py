@@ -135,7 +135,7 @@ def checkpoint_write(now=None):
         default_storage.delete(name)
     stored = default_storage.save(name, ContentFile(json.dumps(payload, sort_keys=True).encode()))
     return AuditCheckpoint.objects.create(
-        day=day, created_at=now, count=count, head_hash=head_hash, file_name=stored
+        day=day, created_at=now, count=count, head_hash=head_hash, file=stored
     )
 
 

@@ -10,6 +10,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 from django.utils import timezone
 
+from portal.documents.orphans import orphaned_names
 from tests.factories.example_app import TicketFactory
 from tests.factories.portal import UserFactory
 from tests.portal.home_support import home
@@ -136,7 +137,7 @@ def test_a_forged_entry_slipped_into_the_middle_is_named_as_inserted():
 def test_a_tail_deleted_after_a_checkpoint_is_caught():
     entries = write_entries(4)
     checkpoint = verification.checkpoint_write()
-    stored = json.loads(default_storage.open(checkpoint.file_name).read())
+    stored = json.loads(default_storage.open(checkpoint.file.name).read())
     assert (stored["count"], stored["head_hash"]) == (4, entries[-1].entry_hash)
     tamper("DELETE FROM workflows_auditentry WHERE sequence > 2")
 
@@ -216,6 +217,13 @@ def test_the_daily_sweep_checks_the_log_and_writes_one_checkpoint_a_day():
     assert AuditVerification.objects.get().ok
 
 
+def test_the_storage_clean_up_keeps_the_checkpoint_files():
+    write_entries(1)
+    checkpoint = verification.checkpoint_write()
+
+    assert checkpoint.file.name not in orphaned_names()
+
+
 def test_a_failed_daily_check_writes_no_checkpoint_file():
     entries = write_entries(2)
     tamper("UPDATE workflows_auditentry SET note = 'x' WHERE id = %s", [entries[0].pk])
@@ -223,7 +231,7 @@ def test_a_failed_daily_check_writes_no_checkpoint_file():
     sweeps.run(sweeps.registered()["workflows.audit_daily_check"], timezone.now())
 
     assert not AuditVerification.objects.get().ok
-    assert AuditCheckpoint.objects.get().file_name == ""
+    assert not AuditCheckpoint.objects.get().file
     assert verification.latest_checkpoint_file() is None
 
 

@@ -42,7 +42,7 @@ class Migration(migrations.Migration):
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='time')),
                 ('count', models.PositiveBigIntegerField(verbose_name='entries')),
                 ('head_hash', models.CharField(blank=True, max_length=64, verbose_name='head hash')),
-                ('file_name', models.CharField(blank=True, max_length=255, verbose_name='file')),
+                ('file', models.FileField(blank=True, max_length=255, upload_to='', verbose_name='file')),
             ],
             options={
                 'verbose_name': 'audit checkpoint',
