@@ -26,7 +26,8 @@ def record(obj, action, *, actor, source_state="", target_state="", note="", dat
         note=note or "",
         data=data or {},
     )
-    with transaction.atomic():
+    # No savepoint: the caller's transaction, or a new one outside any, holds the lock.
+    with transaction.atomic(savepoint=False):
         chain.lock()
         head = AuditEntry.objects.order_by("-sequence").values_list("sequence", "entry_hash")
         sequence, previous_hash = head.first() or (0, "")

@@ -10,6 +10,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Q, Subquery
+from django.urls import reverse
 from django.utils import timezone
 
 from workflows import chain, outbox
@@ -112,7 +113,7 @@ def _notify_failure(verification):
             "entry_id": verification.entry_id,
             "count": verification.count,
         },
-        url="/admin/workflows/auditverification/",
+        url=reverse("admin:workflows_auditverification_changelist"),
     )
     outbox.enqueue([notice], key=f"audit-verification:{verification.pk}")
 
@@ -129,8 +130,12 @@ def checkpoint_write(now=None):
     head = AuditEntry.objects.order_by("-sequence").values_list("sequence", "entry_hash").first()
     count, head_hash = head or (0, "")
     name = f"{CHECKPOINT_FOLDER}/{day.isoformat()}.json"
-    payload = {"day": day.isoformat(), "time": now.isoformat(), "count": count}
-    payload["head_hash"] = head_hash
+    payload = {
+        "day": day.isoformat(),
+        "time": now.isoformat(),
+        "count": count,
+        "head_hash": head_hash,
+    }
     if default_storage.exists(name):
         default_storage.delete(name)
     stored = default_storage.save(name, ContentFile(json.dumps(payload, sort_keys=True).encode()))
@@ -140,16 +145,23 @@ def checkpoint_write(now=None):
 
 
 def checkpoint_due(now):
-    """The sweep's rows: the head entry, while today has no checkpoint yet."""
+    """The sweep's row while today has no checkpoint yet: the latest checkpoint, or the head
+    entry before the first one. Not the head entry always: a log emptied entirely must still
+    be checked."""
     if AuditCheckpoint.objects.filter(day=timezone.localdate(now)).exists():
-        return AuditEntry.objects.none()
+        return AuditCheckpoint.objects.none()
+    if AuditCheckpoint.objects.exists():
+        latest = AuditCheckpoint.objects.order_by("-day").values("pk")[:1]
+        return AuditCheckpoint.objects.filter(pk=Subquery(latest))
     head = AuditEntry.objects.order_by("-sequence").values("pk")[:1]
     return AuditEntry.objects.filter(pk=Subquery(head))
 
 
-def daily_check(head, now):
-    """The daily sweep: verify the chain, then write today's checkpoint only if it held, so a
-    checkpoint never vouches for a broken log and a failure is reported again the next day."""
+def daily_check(row, now):
+    """The daily sweep, on the row ``checkpoint_due`` gave (locked, so two sweeps at once check
+    once): verify the chain, then write today's checkpoint file only if it held, so a file never
+    vouches for a broken log and a failure is reported again the next day. Today's checkpoint
+    row is written either way, so a repeat the same day does nothing."""
     verification = verify(now)
     if verification.ok:
         checkpoint_write(now)

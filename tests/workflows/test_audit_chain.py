@@ -3,6 +3,7 @@ named, a lost tail is caught by the daily checkpoint, and the administrators are
 
 import json
 import time
+from datetime import timedelta
 
 import pytest
 from django.core.files.storage import default_storage
@@ -215,6 +216,18 @@ def test_the_daily_sweep_checks_the_log_and_writes_one_checkpoint_a_day():
     assert (checkpoint.count, checkpoint.head_hash) == (2, entries[-1].entry_hash)
     assert default_storage.exists(f"audit-checkpoints/{timezone.localdate(now)}.json")
     assert AuditVerification.objects.get().ok
+
+
+def test_a_log_emptied_after_a_checkpoint_is_caught_by_the_next_daily_check():
+    write_entries(2)
+    sweep = sweeps.registered()["workflows.audit_daily_check"]
+    sweeps.run(sweep, timezone.now() - timedelta(days=1))
+    tamper("DELETE FROM workflows_auditentry")
+
+    assert sweeps.run(sweep, timezone.now()) == 1
+
+    check = AuditVerification.objects.latest("checked_at")
+    assert (check.ok, check.problem, check.count) == (False, Problem.TRUNCATED, 0)
 
 
 def test_the_storage_clean_up_keeps_the_checkpoint_files():
