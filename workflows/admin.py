@@ -2,7 +2,14 @@
 
 from django.contrib import admin
 
-from workflows.models import AuditEntry, FileJob, Notification, OutboxMessage
+from workflows.models import (
+    AuditCheckpoint,
+    AuditEntry,
+    AuditVerification,
+    FileJob,
+    Notification,
+    OutboxMessage,
+)
 
 
 class ReadOnlyMixin:
@@ -25,11 +32,30 @@ class ReadOnlyAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(ReadOnlyAdmin):
-    list_display = ["created_at", "object_repr", "action", "source_state", "target_state", "actor"]
+    list_display = [
+        "sequence",
+        "created_at",
+        "object_repr",
+        "action",
+        "source_state",
+        "target_state",
+        "actor",
+    ]
     list_filter = ["content_type", "action"]
     search_fields = ["object_repr", "object_id", "note", "actor__email"]
     date_hierarchy = "created_at"
     list_select_related = ["actor", "content_type"]
+
+
+@admin.register(AuditVerification)
+class AuditVerificationAdmin(ReadOnlyAdmin):
+    list_display = ["checked_at", "ok", "count", "problem", "entry_sequence", "head_hash"]
+    list_filter = ["ok", "problem"]
+
+
+@admin.register(AuditCheckpoint)
+class AuditCheckpointAdmin(ReadOnlyAdmin):
+    list_display = ["day", "created_at", "count", "head_hash", "file"]
 
 
 @admin.register(OutboxMessage)

@@ -1,16 +1,22 @@
 """Writing and reading the append-only audit log."""
 
 from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.utils import timezone
 
-from workflows import events
+from workflows import chain, events
 from workflows.models import AuditEntry
 
 
 def record(obj, action, *, actor, source_state="", target_state="", note="", data=None):
-    """Append one audit entry about ``obj`` and emit it as the event ``events.recorded(obj,
-    action)``; the caller's transaction decides whether both stay."""
-    entry = AuditEntry.objects.create(
-        content_type=ContentType.objects.get_for_model(obj),
+    """Append one audit entry about ``obj`` to the hash chain and emit it as the event
+    ``events.recorded(obj, action)``; the caller's transaction decides whether both stay.
+
+    Audit writers queue on one lock held until the caller's transaction ends, so the chain
+    follows commit order and two transactions never chain onto the same entry."""
+    content_type = ContentType.objects.get_for_model(obj)
+    entry = AuditEntry(
+        content_type=content_type,
         object_id=str(obj.pk),
         object_repr=str(obj)[:300],
         action=action,
@@ -20,6 +26,17 @@ def record(obj, action, *, actor, source_state="", target_state="", note="", dat
         note=note or "",
         data=data or {},
     )
+    # No savepoint: the caller's transaction, or a new one outside any, holds the lock.
+    with transaction.atomic(savepoint=False):
+        chain.lock()
+        head = AuditEntry.objects.order_by("-sequence").values_list("sequence", "entry_hash")
+        sequence, previous_hash = head.first() or (0, "")
+        entry.sequence, entry.previous_hash = sequence + 1, previous_hash
+        entry.created_at = timezone.now()
+        entry.entry_hash = chain.entry_digest(
+            entry, f"{content_type.app_label}.{content_type.model}"
+        )
+        entry.save(force_insert=True)
     events.emit(events.recorded(obj, action), subject=obj, entry=entry)
     return entry
 

@@ -7,6 +7,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -44,7 +45,12 @@ class AuditEntry(models.Model):
     )
     note = models.TextField(_("note"), blank=True)
     data = models.JSONField(_("data"), default=dict, blank=True)
-    created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    # Set by ``audit.record`` before the hash is taken, since the time is part of the content.
+    created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    # The place in the hash chain (see ``workflows.chain``), in commit order from 1.
+    sequence = models.PositiveBigIntegerField(_("sequence"), db_index=True)
+    previous_hash = models.CharField(_("hash of the previous entry"), max_length=64, blank=True)
+    entry_hash = models.CharField(_("hash"), max_length=64)
 
     objects = AppendOnlyQuerySet.as_manager()
 
@@ -64,6 +70,53 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("Audit entries cannot be deleted.")
+
+
+class AuditCheckpoint(models.Model):
+    """The head of the audit chain on one day, also written to a file outside the database."""
+
+    day = models.DateField(_("day"), unique=True)
+    created_at = models.DateTimeField(_("time"), default=timezone.now)
+    count = models.PositiveBigIntegerField(_("entries"))
+    head_hash = models.CharField(_("head hash"), max_length=64, blank=True)
+    # A file field, so the storage clean-up counts the file as referenced and keeps it.
+    file = models.FileField(_("file"), max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["-day"]
+        verbose_name = _("audit checkpoint")
+        verbose_name_plural = _("audit checkpoints")
+
+    def __str__(self):
+        return f"{self.day}: {self.count}"
+
+
+class AuditVerification(models.Model):
+    """The result of one walk of the audit chain (``workflows.verification.verify``)."""
+
+    class Problem(models.TextChoices):
+        CHANGED = "changed", _("Its content does not match its hash: it was changed.")
+        MISSING = "missing", _("Entries before it are missing: they were deleted.")
+        INSERTED = "inserted", _("It does not follow the entry before it: it was inserted.")
+        TRUNCATED = "truncated", _("The log ends before the last checkpoint: entries were deleted.")
+        REWRITTEN = "rewritten", _("The entry at the last checkpoint has another hash now.")
+
+    checked_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    ok = models.BooleanField(_("intact"))
+    count = models.PositiveBigIntegerField(_("entries"))
+    head_hash = models.CharField(_("head hash"), max_length=64, blank=True)
+    problem = models.CharField(_("problem"), max_length=16, choices=Problem.choices, blank=True)
+    # The first entry that does not match, by its place in the chain and its row id.
+    entry_sequence = models.PositiveBigIntegerField(_("first bad entry"), null=True, blank=True)
+    entry_id = models.PositiveBigIntegerField(_("row id"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-checked_at", "-id"]
+        verbose_name = _("audit verification")
+        verbose_name_plural = _("audit verifications")
+
+    def __str__(self):
+        return f"{self.checked_at:%Y-%m-%d %H:%M}: {'OK' if self.ok else 'FAILED'}"
 
 
 class OutboxMessage(models.Model):

@@ -1,11 +1,11 @@
-"""The system administrator's home: the way into the administration and the audit log, and
-messages the outbox gave up delivering."""
+"""The system administrator's home: the way into the administration and the audit log, the
+result of the last audit log check, and messages the outbox gave up delivering."""
 
 from dataclasses import dataclass
 
 from portal import permissions as portal_permissions
 from portal.homes.common import Section
-from workflows.models import OutboxMessage
+from workflows.models import AuditVerification, OutboxMessage
 from workflows.tasks import MAX_ATTEMPTS
 
 
@@ -13,6 +13,7 @@ from workflows.tasks import MAX_ATTEMPTS
 class AdminHome:
     may_use_admin_site: bool
     failed_messages: int
+    last_verification: AuditVerification | None
 
 
 def build(user, now):
@@ -24,5 +25,9 @@ def build(user, now):
     return Section(
         "admin",
         "portal/home_admin.html",
-        AdminHome(portal_permissions.can_use_admin_site(user), failed),
+        AdminHome(
+            portal_permissions.can_use_admin_site(user),
+            failed,
+            AuditVerification.objects.order_by("-checked_at", "-id").first(),
+        ),
     )
