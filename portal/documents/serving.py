@@ -4,6 +4,7 @@ Media files have no public URL (no ``MEDIA_URL`` route, private bucket): every d
 through a view that checks permission and then returns ``file_response``.
 """
 
+import logging
 import re
 import unicodedata
 from pathlib import PurePosixPath
@@ -15,6 +16,7 @@ from django.utils.translation import gettext as _
 from portal.documents.storage import STORAGE_ERRORS
 from portal.documents.validation import TYPES_BY_MIME
 
+log = logging.getLogger(__name__)
 FALLBACK_MIME = "application/octet-stream"
 MAX_DOWNLOAD_NAME = 150
 _EXTENSION_ALIASES = {"jpg": {"jpg", "jpeg"}}
@@ -37,7 +39,8 @@ def file_response(storage_name, *, download_name, mime):
         handle = default_storage.open(storage_name, "rb")
     except (FileNotFoundError, IsADirectoryError):
         raise Http404 from None
-    except STORAGE_ERRORS:
+    except STORAGE_ERRORS as error:
+        log.warning("Reading %s failed: %s", storage_name, error)
         message = _("The file store is not answering. Please try again in a few minutes.")
         return HttpResponse(message, status=503, content_type="text/plain; charset=utf-8")
     content_type = mime if mime in TYPES_BY_MIME else FALLBACK_MIME

@@ -6,6 +6,7 @@ contains anything the uploader chose, so it can neither collide with nor reveal 
 """
 
 import hashlib
+import logging
 import re
 import uuid
 from contextlib import contextmanager
@@ -21,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.documents.validation import ALLOWED_TYPES, check_size, client_name, validate_upload
 
+log = logging.getLogger(__name__)
 _PREFIX = re.compile(r"^[a-z0-9_-]+(/[a-z0-9_-]+)*$")
 _KNOWN_EXTENSIONS = {kind.ext for kind in ALLOWED_TYPES}
 _EXTENSION_ALIASES = {"jpeg": "jpg"}
@@ -81,6 +83,7 @@ def store(uploaded_file, *, prefix):
     try:
         name = default_storage.save(generate_name(prefix, detected.ext), uploaded_file)
     except STORAGE_ERRORS as error:
+        log.warning("Storing %s failed: %s", prefix, error)
         raise ValidationError(STORAGE_UNAVAILABLE, code="storage_unavailable") from error
     return StoredFile(
         name=name,
