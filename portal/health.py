@@ -2,6 +2,7 @@
 
 import uuid
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection
@@ -42,4 +43,6 @@ def check_all():
             report[part] = {"ok": False, "error": f"{type(error).__name__}: {error}"[:300]}
         else:
             report[part] = {"ok": True}
+    # Which storage answered (or not): a local folder and a bucket fail in different ways.
+    report["storage"]["backend"] = settings.STORAGES["default"]["BACKEND"].rsplit(".", 1)[-1]
     return report

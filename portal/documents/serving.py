@@ -4,15 +4,19 @@ Media files have no public URL (no ``MEDIA_URL`` route, private bucket): every d
 through a view that checks permission and then returns ``file_response``.
 """
 
+import logging
 import re
 import unicodedata
 from pathlib import PurePosixPath
 
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
+from django.utils.translation import gettext as _
 
+from portal.documents.storage import STORAGE_ERRORS
 from portal.documents.validation import TYPES_BY_MIME
 
+log = logging.getLogger(__name__)
 FALLBACK_MIME = "application/octet-stream"
 MAX_DOWNLOAD_NAME = 150
 _EXTENSION_ALIASES = {"jpg": {"jpg", "jpeg"}}
@@ -28,12 +32,17 @@ def file_response(storage_name, *, download_name, mime):
     ``Cache-Control: private, no-store`` and a sandboxing ``Content-Security-Policy``, so a
     browser never renders the file inside the portal's origin and no shared cache keeps it.
     Works for local and S3 storage alike (bytes pass through the portal; no signed URL is
-    handed out). A missing file raises ``Http404``.
+    handed out). A missing file raises ``Http404``; a storage that does not answer gives a 503
+    saying so, in the user's language.
     """
     try:
         handle = default_storage.open(storage_name, "rb")
     except (FileNotFoundError, IsADirectoryError):
         raise Http404 from None
+    except STORAGE_ERRORS as error:
+        log.warning("Reading %s failed: %s", storage_name, error)
+        message = _("The file store is not answering. Please try again in a few minutes.")
+        return HttpResponse(message, status=503, content_type="text/plain; charset=utf-8")
     content_type = mime if mime in TYPES_BY_MIME else FALLBACK_MIME
     response = FileResponse(
         handle,

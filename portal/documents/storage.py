@@ -6,21 +6,31 @@ contains anything the uploader chose, so it can neither collide with nor reveal 
 """
 
 import hashlib
+import logging
 import re
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
+from botocore.exceptions import BotoCoreError, ClientError
+from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
+from django.utils.translation import gettext_lazy as _
 
 from portal.documents.validation import ALLOWED_TYPES, check_size, client_name, validate_upload
 
+log = logging.getLogger(__name__)
 _PREFIX = re.compile(r"^[a-z0-9_-]+(/[a-z0-9_-]+)*$")
 _KNOWN_EXTENSIONS = {kind.ext for kind in ALLOWED_TYPES}
 _EXTENSION_ALIASES = {"jpeg": "jpg"}
+# What the file system or an S3 API raises when it cannot take a file (down, full, refusing).
+STORAGE_ERRORS = (OSError, BotoCoreError, ClientError)
+STORAGE_UNAVAILABLE = _(
+    "The file store is not answering, so the file was not saved. Please try again in a few minutes."
+)
 
 
 @dataclass(frozen=True)
@@ -61,14 +71,20 @@ def store(uploaded_file, *, prefix):
     saves the name in its own transaction; if that transaction rolls back, the caller removes
     the file with ``discard(stored.name)``, or stores it through ``kept_on_success``, which
     does that. The uploader's name is kept as ``original_name``: the one the client sent
-    (``validation.client_name``), which passed the name check.
+    (``validation.client_name``), which passed the name check. A storage that cannot take the
+    file (down, full) raises ``ValidationError`` with code ``storage_unavailable``, so the user
+    sees why and nothing is recorded.
     """
     detected = validate_upload(uploaded_file)
     sha256, size = _digest(uploaded_file)
     # The size a client or wrapper reported is not trusted; the bytes actually read are.
     check_size(size)
     uploaded_file.seek(0)
-    name = default_storage.save(generate_name(prefix, detected.ext), uploaded_file)
+    try:
+        name = default_storage.save(generate_name(prefix, detected.ext), uploaded_file)
+    except STORAGE_ERRORS as error:
+        log.warning("Storing %s failed: %s", prefix, error)
+        raise ValidationError(STORAGE_UNAVAILABLE, code="storage_unavailable") from error
     return StoredFile(
         name=name,
         size=size,

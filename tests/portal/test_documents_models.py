@@ -15,13 +15,6 @@ from tests.factories.documents import upload
 GENERATED = re.compile(r"^tenders/bids/\d{4}/\d{2}/[0-9a-f]{32}\.pdf$")
 
 
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.MEDIA_ROOT.mkdir()
-    return settings.MEDIA_ROOT
-
-
 def test_the_document_model_mixin_is_abstract_and_registers_no_model():
     assert StoredDocument._meta.abstract
     assert StoredDocument not in apps.get_models()
@@ -93,7 +86,7 @@ def test_a_document_model_serves_its_own_file(media):
 
     stored = store(upload("png", name="site visit.png"), prefix=GrantReport.upload_prefix)
     response = GrantReport.from_stored(stored).file_response()
-    assert b"".join(response.streaming_content) == (media / stored.name).read_bytes()
+    assert b"".join(response.streaming_content) == media.read(stored.name)
     response.close()
 
     assert response["Content-Type"] == "image/png"

@@ -13,13 +13,6 @@ PDF_MIME = "application/pdf"
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.MEDIA_ROOT.mkdir()
-    return settings.MEDIA_ROOT
-
-
 def body_of(response):
     try:
         return b"".join(response.streaming_content)

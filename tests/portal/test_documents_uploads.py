@@ -10,12 +10,6 @@ from tests.portal.test_hostile_uploads import provider_document, training_certif
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
-
-
 def post(client, place, file_name, content):
     client.force_login(place.user)
     body, content_type = multipart(place.fields, {place.file_field: (file_name, content)})

@@ -32,7 +32,7 @@ def test_health_is_200_when_database_broker_and_storage_answer(client):
     assert response.json() == {
         "database": {"ok": True},
         "broker": {"ok": True},
-        "storage": {"ok": True},
+        "storage": {"ok": True, "backend": "FileSystemStorage"},
     }
     assert "no-cache" in response["Cache-Control"]
 
@@ -43,7 +43,7 @@ def test_health_is_503_naming_the_broker_when_it_is_unreachable(client, unreacha
     report = response.json()
     assert report["broker"]["ok"] is False
     assert report["database"] == {"ok": True}
-    assert report["storage"] == {"ok": True}
+    assert report["storage"] == {"ok": True, "backend": "FileSystemStorage"}
 
 
 def test_health_is_503_naming_storage_when_files_cannot_be_written(client, broken_storage):

@@ -19,7 +19,9 @@ DAY = 24 * 60 * 60
 
 
 @pytest.fixture
-def media(settings, tmp_path):
+def local_media(settings, tmp_path):
+    """The file system only: ages are set on the files themselves (the bucket's own test,
+    in ``test_documents_s3``, removes old objects by moving ``now`` instead)."""
     settings.MEDIA_ROOT = tmp_path
     return tmp_path
 
@@ -50,7 +52,7 @@ def test_files_no_row_references_are_listed_and_referenced_ones_are_not(media):
     assert document.file.name not in lines and job.file.name not in lines
 
 
-def test_delete_removes_orphans_older_than_a_day_and_keeps_recent_ones(media):
+def test_delete_removes_orphans_older_than_a_day_and_keeps_recent_ones(local_media):
     document = ProviderDocumentFactory()
     old = stored_file(generate_name("grants/reports", "png"), age_seconds=2 * DAY)
     recent = stored_file(generate_name("grants/reports", "png"), age_seconds=DAY - 600)
