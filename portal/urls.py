@@ -9,5 +9,6 @@ urlpatterns = [
     path("tenders/", include("tenders.urls")),
     path("grants/", include("grants.urls")),
     path("data/ocds/", include("tenders.opendata.urls")),
+    path("data/360giving/", include("grants.opendata.giving.urls")),
     path("", include("portal.site_urls")),
 ]

@@ -11,7 +11,11 @@ import environ
 from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
-from portal.settings.checks import refuse_insecure_production, refuse_malformed_ocds_prefix
+from portal.settings.checks import (
+    refuse_insecure_production,
+    refuse_malformed_360giving_prefix,
+    refuse_malformed_ocds_prefix,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -39,6 +43,9 @@ SITE_URL = env.str("PORTAL_SITE_URL", default="http://127.0.0.1:8000").rstrip("/
 # a placeholder that marks data published before registration.
 OCDS_PREFIX = env.str("PORTAL_OCDS_PREFIX", default="ocds-xxxxxx")
 refuse_malformed_ocds_prefix(OCDS_PREFIX)
+# Likewise given by 360Giving; every published grant's identifier starts with it.
+GIVING_PREFIX = env.str("PORTAL_360GIVING_PREFIX", default="360G-xxxxxx")
+refuse_malformed_360giving_prefix(GIVING_PREFIX)
 
 INSTALLED_APPS = [
     "django.contrib.admin",

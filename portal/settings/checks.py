@@ -31,3 +31,17 @@ def refuse_malformed_ocds_prefix(prefix):
             "PORTAL_OCDS_PREFIX must be an OCDS prefix: 'ocds-' and six lowercase letters or "
             f"digits, such as 'ocds-213czf'; got {prefix!r}."
         )
+
+
+# A 360Giving prefix is "360G-" and the publisher's own letters, digits or hyphens, given by
+# 360Giving when the publisher registers.
+GIVING_PREFIX_FORM = re.compile(r"360G-[A-Za-z0-9][A-Za-z0-9-]*")
+
+
+def refuse_malformed_360giving_prefix(prefix):
+    """Raise ImproperlyConfigured unless ``prefix`` has the form of a 360Giving prefix."""
+    if not GIVING_PREFIX_FORM.fullmatch(prefix):
+        raise ImproperlyConfigured(
+            "PORTAL_360GIVING_PREFIX must be a 360Giving prefix: '360G-' and letters, digits or "
+            f"hyphens, such as '360G-mlsp'; got {prefix!r}."
+        )

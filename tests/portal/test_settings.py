@@ -136,3 +136,19 @@ def test_a_registered_ocds_prefix_is_the_one_used(tmp_path):
     result = run(code, tmp_path, debug="true", PORTAL_OCDS_PREFIX="ocds-213czf")
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "ocds-213czf"
+
+
+def test_a_malformed_360giving_prefix_refuses_to_start(tmp_path):
+    result = run(SETUP, tmp_path, debug="true", PORTAL_360GIVING_PREFIX="ocds-213czf")
+    assert result.returncode != 0
+    assert "PORTAL_360GIVING_PREFIX" in result.stderr
+
+
+def test_a_given_360giving_prefix_is_the_one_used(tmp_path):
+    code = (
+        "import django; django.setup(); from django.conf import settings; "
+        "print(settings.GIVING_PREFIX)"
+    )
+    result = run(code, tmp_path, debug="true", PORTAL_360GIVING_PREFIX="360G-mlsp")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "360G-mlsp"

@@ -28,14 +28,19 @@ def test_every_package_of_the_whole_lifecycle_and_a_cancelled_tender_is_valid():
 
     out, err = check()
 
-    assert out.strip() == ("Release packages: 1 (10 releases); record packages: 2; errors: 0")
+    assert out.strip() == (
+        "Release packages: 1 (10 releases); record packages: 2; 360Giving grants: 1; errors: 0"
+    )
     assert err == ""
 
 
 def test_a_portal_with_nothing_published_has_nothing_to_check():
     out, _err = check()
 
-    assert out.strip() == "Release packages: 0 (0 releases); record packages: 0; errors: 0"
+    assert (
+        out.strip()
+        == "Release packages: 0 (0 releases); record packages: 0; 360Giving grants: 0; errors: 0"
+    )
 
 
 def test_an_invalid_release_fails_the_check_and_is_named():
