@@ -7,6 +7,8 @@ class PortalConfig(AppConfig):
     verbose_name = _("Portal")
 
     def ready(self):
+        # Connects the Celery signals that carry the request id from the web into tasks.
+        from portal import log_context  # noqa: F401
         from portal.forms import PASSWORD_RESET_EVENT
         from portal.services import CONFIRM_EMAIL_EVENT, EXISTING_ACCOUNT_EVENT
         from workflows.preferences import send_immediately

@@ -8,6 +8,7 @@ from django.core.files.storage import default_storage
 from django.db import connection
 
 from portal.celery import app
+from workflows import monitoring
 
 
 def check_database():
@@ -46,3 +47,12 @@ def check_all():
     # Which storage answered (or not): a local folder and a bucket fail in different ways.
     report["storage"]["backend"] = settings.STORAGES["default"]["BACKEND"].rsplit(".", 1)[-1]
     return report
+
+
+def status_of(report):
+    """``(status, late)``: "down" when a part fails, "degraded" when every part answers but
+    work is late (a sweep not run on schedule, stuck messages or file jobs), else "ok"."""
+    if not all(result["ok"] for result in report.values()):
+        return "down", {}
+    late = monitoring.late_summary()
+    return ("degraded" if late else "ok"), late

@@ -81,15 +81,19 @@ def switch_language(request):
 @never_cache
 def health(request):
     """200 when the database, the broker and file storage all answer, else 503 naming the part
-    that failed. Error details are shown only in debug mode; they are always logged."""
+    that failed; "degraded" (still 200) with what is late when a sweep missed its schedule or
+    work is stuck. Error details are shown only in debug mode; they are always logged."""
     report = health_checks.check_all()
+    status, late = health_checks.status_of(report)
     for part, result in report.items():
         if not result["ok"]:
             log.warning("Health check %s failed: %s", part, result["error"])
             if not settings.DEBUG:
                 result.pop("error")
-    status = 200 if all(result["ok"] for result in report.values()) else 503
-    return JsonResponse(report, status=status)
+    if late:
+        log.warning("Health degraded, late: %s", late)
+    body = {"status": status, **report, **({"late": late} if late else {})}
+    return JsonResponse(body, status=503 if status == "down" else 200)
 
 
 @sensitive_post_parameters("password1", "password2")

@@ -234,3 +234,20 @@ class FileJob(models.Model):
     @property
     def finished(self):
         return self.state not in self.UNFINISHED
+
+
+class SweepRun(models.Model):
+    """When a periodic sweep or relay last finished without an error, so a stopped scheduler
+    shows up as late work instead of passing unnoticed."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    last_success_at = models.DateTimeField(_("last successful run"))
+    handled = models.PositiveIntegerField(_("rows handled"), default=0)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("sweep run")
+        verbose_name_plural = _("sweep runs")
+
+    def __str__(self):
+        return self.name

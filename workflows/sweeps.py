@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from workflows.models import SweepRun
+
 log = logging.getLogger(__name__)
 
 
@@ -32,6 +34,14 @@ def register(name, *, due, apply, batch_size=200):
     _registry[name] = Sweep(name=name, due=due, apply=apply, batch_size=batch_size)
 
 
+def record_run(name, handled=0, now=None):
+    """Note that the sweep or relay ``name`` just ran to the end (see ``workflows.monitoring``).
+    Safe to repeat: the latest run wins."""
+    SweepRun.objects.update_or_create(
+        name=name, defaults={"last_success_at": now or timezone.now(), "handled": handled}
+    )
+
+
 def registered():
     return dict(_registry)
 
@@ -39,7 +49,8 @@ def registered():
 def run_all(now=None):
     """Run every registered sweep once; return how many rows each one handled.
 
-    One broken sweep is logged and does not keep the others from running.
+    One broken sweep is logged and does not keep the others from running; each sweep that ran
+    to the end records its run (see ``workflows.monitoring``).
     """
     now = now or timezone.now()
     handled = {}
@@ -49,6 +60,8 @@ def run_all(now=None):
         except Exception:
             log.exception("Sweep %s failed", name)
             handled[name] = 0
+        else:
+            record_run(name, handled[name])
     return handled
 
 

@@ -56,7 +56,9 @@ def relay_outbox():
         .order_by("id")
         .values_list("pk", flat=True)[:RELAY_BATCH]
     )
-    return len(outbox.publish(ids))
+    published = len(outbox.publish(ids))
+    sweeps.record_run("workflows.relay_outbox", published)
+    return published
 
 
 @shared_task(name="workflows.run_sweeps")
@@ -96,4 +98,6 @@ def run_file_job(job_id):
 def relay_file_jobs():
     """Publish file jobs the broker never took (it was down at commit) or whose worker was lost.
     Safe to repeat: running a finished job does nothing."""
-    return len(jobs.relay())
+    published = len(jobs.relay())
+    sweeps.record_run("workflows.relay_file_jobs", published)
+    return published

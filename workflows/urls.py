@@ -1,6 +1,6 @@
 from django.urls import path
 
-from workflows import job_views, views
+from workflows import job_views, monitoring_views, views
 
 app_name = "workflows"
 
@@ -10,5 +10,6 @@ urlpatterns = [
     path("read-all/", views.notifications_read_all, name="notifications_read_all"),
     path("jobs/<int:pk>/", job_views.file_job, name="file_job"),
     path("jobs/<int:pk>/status/", job_views.file_job_status, name="file_job_status"),
+    path("stuck/", monitoring_views.stuck_work, name="stuck_work"),
     path("jobs/<int:pk>/download/", job_views.file_job_download, name="file_job_download"),
 ]
