@@ -215,6 +215,8 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # The hour (portal time zone) of the daily digest for users who chose one email a day.
 WORKFLOWS_DIGEST_HOUR = 8
+# The hour (portal time zone) at which the open-data bulk files are written each night.
+OPEN_DATA_BULK_HOUR = 2
 CELERY_BEAT_SCHEDULE = {
     "run-deadline-sweeps": {"task": "workflows.run_sweeps", "schedule": timedelta(minutes=1)},
     "relay-outbox": {"task": "workflows.relay_outbox", "schedule": timedelta(seconds=30)},
@@ -222,6 +224,10 @@ CELERY_BEAT_SCHEDULE = {
     "send-daily-digests": {
         "task": "workflows.send_daily_digests",
         "schedule": crontab(hour=WORKFLOWS_DIGEST_HOUR, minute=0),
+    },
+    "write-open-data-bulk-files": {
+        "task": "tenders.write_bulk_files",
+        "schedule": crontab(hour=OPEN_DATA_BULK_HOUR, minute=30),
     },
 }
 

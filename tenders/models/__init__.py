@@ -1,5 +1,6 @@
 from tenders.models.award import AwardDecision, AwardLine, Objection, ObjectionDocument
 from tenders.models.bid import Bid, BidBudgetLine, BidDocument, BidSection, BidStaff
+from tenders.models.bulk import BulkFile
 from tenders.models.clarification import Clarification
 from tenders.models.evaluation import (
     Declaration,
@@ -35,6 +36,7 @@ __all__ = [
     "ScreeningLine",
     "Amendment",
     "Bid",
+    "BulkFile",
     "BidBudgetLine",
     "BidDocument",
     "BidSection",

@@ -42,7 +42,7 @@ def release_package(rows, *, uri, links=None):
     ``prev``) point to its neighbours in a paginated list."""
     rows = list(rows)
     package = {
-        **_metadata(uri, max((row.date for row in rows), default=None)),
+        **metadata(uri, max((row.date for row in rows), default=None)),
         "releases": [row.data for row in rows],
     }
     if links:
@@ -55,14 +55,16 @@ def record_package(ocid, rows, *, uri):
     compiled from them."""
     data = [row.data for row in rows]
     return {
-        **_metadata(uri, rows[-1].date if rows else None),
+        **metadata(uri, rows[-1].date if rows else None),
         "packages": [absolute(reverse("opendata:releases"))],
         "records": [{"ocid": ocid, "releases": data, "compiledRelease": compiled_release(data)}],
     }
 
 
-def _metadata(uri, published):
-    # A package made on demand is dated by its latest release.
+def metadata(uri, published):
+    """What every package says of itself: its address, the standard's version and extensions,
+    its date (a package made on demand is dated by its latest release), the publisher, licence
+    and publication policy."""
     return {
         "uri": uri,
         "version": VERSION,

@@ -4,18 +4,27 @@ import datetime
 
 from django.conf import settings
 from django.core.paginator import InvalidPage
-from django.http import JsonResponse
+from django.http import FileResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import condition, require_safe
 
 from tenders.localtime import ASHGABAT
+from tenders.models import BulkFile
 from tenders.opendata import packages
+from tenders.opendata.bulk import NAMES
 from tenders.opendata.common import absolute
 from tenders.opendata.parties import PROVIDER_SCHEME
+
+BULK_FORMATS = {name: file_format for file_format, name in NAMES.items()}
+BULK_TYPES = {
+    BulkFile.Format.JSON: "application/json",
+    BulkFile.Format.CSV: "application/zip",
+    BulkFile.Format.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 
 
 @require_safe
@@ -74,6 +83,10 @@ def _links():
         "prefix": settings.OCDS_PREFIX,
         "example": f"{settings.OCDS_PREFIX}-SC-2026-0001",
         "scheme": PROVIDER_SCHEME,
+        "bulk_urls": {
+            file_format: absolute(reverse("opendata:bulk", args=[name]))
+            for file_format, name in NAMES.items()
+        },
     }
 
 
@@ -115,3 +128,28 @@ def _moment(query, name, end=False):
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=ASHGABAT)
     return moment, True
+
+
+def _bulk_row(request, name):
+    return BulkFile.objects.filter(format=BULK_FORMATS.get(name)).first()
+
+
+def _bulk_modified(request, name):
+    row = _bulk_row(request, name)
+    return row.written_at if row else None
+
+
+@require_safe
+@condition(last_modified_func=_bulk_modified)
+def bulk(request, name):
+    """A nightly bulk file, streamed from the document storage, with its Last-Modified date."""
+    row = _bulk_row(request, name)
+    if row is None:
+        return _json({"error": _("The bulk file has not been written yet.")}, status=404)
+    file_format = BulkFile.Format(row.format)
+    return FileResponse(
+        row.file.storage.open(row.file.name, "rb"),
+        content_type=BULK_TYPES[file_format],
+        as_attachment=file_format != BulkFile.Format.JSON,
+        filename=name,
+    )

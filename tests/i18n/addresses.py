@@ -32,6 +32,7 @@ from tenders.models import (
     Tender,
     TenderDocument,
 )
+from tenders.opendata.bulk import NAMES
 from workflows.models import FileJob, Notification
 
 # Records of each kind whose pages are read: the first and the last, often in other states.
@@ -206,6 +207,7 @@ KWARGS = {
     # A link that is not valid answers with the page that offers a new one.
     "signup_confirm": lambda: [{"token": "not-a-valid-link"}],
     "opendata:record": ocids,
+    "opendata:bulk": lambda: [{"name": name} for name in NAMES.values()],
 }
 
 

@@ -23,6 +23,7 @@ from providers.services import member_invite
 from tenders import demo_evaluation
 from tenders.demo_evaluation import history_available
 from tenders.models import Tender, TenderCriterion
+from tenders.opendata.bulk import bulk_files_write
 from tenders.services.bid import bid_budget_line_add, bid_create, bid_staff_assign
 from tenders.services.clarification import clarification_ask
 from tests.i18n import addresses, crawl, untranslated
@@ -80,7 +81,8 @@ READ = {200, 400, 405, crawl.FILE}
 def first_steps(seeded, django_db_blocker):
     """What the demo's people begin today, so the pages of records still being written are
     there to read too: the Red Crescent Society starts a bid on the open tender and invites a
-    colleague, "Yenme" asks a question about it, the grant officer exports the dashboard."""
+    colleague, "Yenme" asks a question about it, the grant officer exports the dashboard, and
+    the night's open-data bulk files are written."""
     with django_db_blocker.unblock():
         tender = Tender.objects.get(state=Tender.State.PUBLISHED)
         nrcst, yenme = (
@@ -113,6 +115,7 @@ def first_steps(seeded, django_db_blocker):
         officer.force_login(User.objects.get(username="grants"))
         job = officer.post(reverse("grants:dashboard_xlsx")).url.rstrip("/").split("/")[-1]
         file_job_run(job_id=int(job))
+        bulk_files_write()
 
 
 @pytest.fixture(scope="module")
