@@ -87,3 +87,8 @@ def _member_role(user, provider_id):
         .values_list("role", flat=True)
         .first()
     )
+
+
+def can_read_integrity(user):
+    """Procurement officers and approvers read the procurement-integrity indicators."""
+    return portal_permissions.is_procurement_officer(user) or portal_permissions.is_approver(user)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tenders.views import bid, bid_actions, bid_parts, clarification, public, tender
+from tenders.views import bid, bid_actions, bid_parts, clarification, integrity, public, tender
 
 app_name = "tenders"
 
@@ -15,6 +15,8 @@ urlpatterns = [
     path("<int:pk>/questions/ask/", public.question_ask, name="ask"),
     path("manage/", tender.my_tenders, name="manage"),
     path("manage/new/", tender.tender_create_view, name="create"),
+    path("manage/integrity/", integrity.integrity, name="integrity"),
+    path("manage/integrity.csv", integrity.integrity_csv, name="integrity_csv"),
     path("manage/etraps/", tender.etrap_options, name="etrap_options"),
     path("manage/<int:pk>/", tender.tender_manage, name="manage_detail"),
     path("manage/<int:pk>/edit/", tender.tender_edit, name="edit"),

@@ -47,6 +47,11 @@ class ReferenceCounter(models.Model):
         return f"{self.year}: {self.last}"
 
 
+# The days a tender gives providers to prepare bids unless its officer sets another minimum;
+# the procurement-integrity page flags tenders that gave fewer.
+STANDARD_BIDDING_DAYS = 10
+
+
 class Tender(ConcurrentTransitionMixin, models.Model):
     class State(models.TextChoices):
         DRAFT = "draft", _("draft")
@@ -118,7 +123,7 @@ class Tender(ConcurrentTransitionMixin, models.Model):
     )
     min_bidding_days = models.PositiveSmallIntegerField(
         _("minimum bidding days"),
-        default=10,
+        default=STANDARD_BIDDING_DAYS,
         validators=count_validators(MAX_BIDDING_DAYS, minimum=1),
     )
     questions_deadline = models.DateTimeField(
