@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from tenders.models import Release
 from tenders.opendata import record, validation
+from tenders.opendata.bulk import bulk_files_write
 from tenders.opendata.packages import process_releases, record_package
 from tests.tenders.open_data_support import cancelled_tender, lifecycle
 
@@ -29,17 +30,29 @@ def test_every_package_of_the_whole_lifecycle_and_a_cancelled_tender_is_valid():
     out, err = check()
 
     assert out.strip() == (
-        "Release packages: 1 (10 releases); record packages: 2; 360Giving grants: 1; errors: 0"
+        "Release packages: 1 (10 releases); bulk release package: 0 releases; "
+        "record packages: 2; 360Giving grants: 1; errors: 0"
     )
+    assert err == ""
+
+
+def test_the_nightly_bulk_package_is_checked_too():
+    lifecycle()
+    bulk_files_write()
+
+    out, err = check()
+
+    assert "(8 releases); bulk release package: 8 releases;" in out
+    assert out.strip().endswith("errors: 0")
     assert err == ""
 
 
 def test_a_portal_with_nothing_published_has_nothing_to_check():
     out, _err = check()
 
-    assert (
-        out.strip()
-        == "Release packages: 0 (0 releases); record packages: 0; 360Giving grants: 0; errors: 0"
+    assert out.strip() == (
+        "Release packages: 0 (0 releases); bulk release package: 0 releases; "
+        "record packages: 0; 360Giving grants: 0; errors: 0"
     )
 
 
@@ -59,6 +72,7 @@ def test_an_invalid_release_fails_the_check_and_is_named():
             "initiationType": "tender",
         },
     )
+    bulk_files_write()
     err = StringIO()
 
     with pytest.raises(CommandError, match="errors in the open data"):
@@ -67,6 +81,7 @@ def test_an_invalid_release_fails_the_check_and_is_named():
     assert "'bid' is not one of" in err.getvalue()
     assert "'yesterday' is not a 'date-time'" in err.getvalue()
     assert "/data/ocds/records/ocds-xxxxxx-SC-BROKEN/" in err.getvalue()
+    assert "/data/ocds/bulk/releases.json releases/" in err.getvalue()
 
 
 def test_the_schemas_are_the_projects_own_copy():
