@@ -19,6 +19,7 @@ from tenders.models import BulkFile, Release
 from tenders.opendata.bulk import bulk_files_write
 from tenders.opendata.validation import RELEASE_PACKAGE, errors
 from tenders.tasks import write_bulk_files
+from tests.portal.conftest import media, s3_server  # noqa: F401 - the storage backends
 from tests.tenders.open_data_support import BID_SECRETS, cancelled_tender, lifecycle
 
 pytestmark = pytest.mark.django_db
@@ -171,3 +172,25 @@ def test_the_publisher_page_gives_the_bulk_file_addresses(client, db):
 
     for url in (JSON_URL, CSV_URL, XLSX_URL):
         assert f'href="{settings.SITE_URL}{url}"' in page
+
+
+def test_the_bulk_files_are_stored_and_served_on_the_file_system_and_on_s3(
+    client,
+    media,  # noqa: F811 - the fixture imported above
+    django_capture_on_commit_callbacks,
+):
+    cancelled_tender()
+    with django_capture_on_commit_callbacks(execute=True):
+        write_bulk_files()
+    first = sorted(BulkFile.objects.values_list("file", flat=True))
+    cancelled_tender()
+    with django_capture_on_commit_callbacks(execute=True):
+        write_bulk_files()
+
+    package = json.loads(body(client.get(JSON_URL)))
+    assert sorted(release["id"] for release in package["releases"]) == release_ids()
+    assert media.names() == sorted(BulkFile.objects.values_list("file", flat=True))
+    assert not set(first) & set(media.names())
+    assert media.read(BulkFile.objects.get(format=BulkFile.Format.JSON).file.name) == body(
+        client.get(JSON_URL)
+    )
