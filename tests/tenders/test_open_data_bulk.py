@@ -15,6 +15,7 @@ from django.utils.http import http_date
 from openpyxl import load_workbook
 
 from portal.celery import app as celery_app
+from portal.documents.orphans import orphaned_names
 from tenders.models import BulkFile, Release
 from tenders.opendata.bulk import bulk_files_write
 from tenders.opendata.validation import RELEASE_PACKAGE, errors
@@ -194,3 +195,10 @@ def test_the_bulk_files_are_stored_and_served_on_the_file_system_and_on_s3(
     assert media.read(BulkFile.objects.get(format=BulkFile.Format.JSON).file.name) == body(
         client.get(JSON_URL)
     )
+
+
+def test_the_storage_clean_up_keeps_the_bulk_files(process):
+    names = set(BulkFile.objects.values_list("file", flat=True))
+
+    assert len(names) == 3
+    assert not names & set(orphaned_names())
