@@ -4,7 +4,7 @@ import datetime
 
 from django.conf import settings
 from django.core.paginator import InvalidPage
-from django.http import FileResponse, JsonResponse
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.dateparse import parse_date, parse_datetime
@@ -15,7 +15,7 @@ from django.views.decorators.http import condition, require_safe
 from tenders.localtime import ASHGABAT
 from tenders.models import BulkFile
 from tenders.opendata import packages
-from tenders.opendata.bulk import NAMES
+from tenders.opendata.bulk import NAMES, bulk_url
 from tenders.opendata.common import absolute
 from tenders.opendata.parties import PROVIDER_SCHEME
 
@@ -83,10 +83,7 @@ def _links():
         "prefix": settings.OCDS_PREFIX,
         "example": f"{settings.OCDS_PREFIX}-SC-2026-0001",
         "scheme": PROVIDER_SCHEME,
-        "bulk_urls": {
-            file_format: absolute(reverse("opendata:bulk", args=[name]))
-            for file_format, name in NAMES.items()
-        },
+        "bulk_urls": {file_format: absolute(bulk_url(file_format)) for file_format in NAMES},
     }
 
 
@@ -130,12 +127,13 @@ def _moment(query, name, end=False):
     return moment, True
 
 
-def _bulk_row(request, name):
-    return BulkFile.objects.filter(format=BULK_FORMATS.get(name)).first()
+def _bulk_row(name):
+    file_format = BULK_FORMATS.get(name)
+    return BulkFile.objects.filter(format=file_format).first() if file_format else None
 
 
 def _bulk_modified(request, name):
-    row = _bulk_row(request, name)
+    row = _bulk_row(name)
     return row.written_at if row else None
 
 
@@ -143,7 +141,9 @@ def _bulk_modified(request, name):
 @condition(last_modified_func=_bulk_modified)
 def bulk(request, name):
     """A nightly bulk file, streamed from the document storage, with its Last-Modified date."""
-    row = _bulk_row(request, name)
+    if name not in BULK_FORMATS:
+        raise Http404
+    row = _bulk_row(name)
     if row is None:
         return _json({"error": _("The bulk file has not been written yet.")}, status=404)
     file_format = BulkFile.Format(row.format)
