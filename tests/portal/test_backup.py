@@ -49,6 +49,7 @@ def new_storage(media, settings, tmp_path):
     """Point the default storage at a new, empty place of the same backend as ``media``; return
     a function that does it (the backup is taken before)."""
     original = settings.STORAGES["default"]
+    switched = []
 
     def switch():
         if media.backend == "local":
@@ -59,16 +60,14 @@ def new_storage(media, settings, tmp_path):
         else:
             location = f"{media.location}-restored"
             default = {**original, "OPTIONS": {**original["OPTIONS"], "location": location}}
-            media.restored_location = location
+            switched.append(location)
         settings.STORAGES = {**settings.STORAGES, "default": default}
         return default_storage
 
     yield switch
-    if media.backend == "s3":
+    for location in switched:
         for name in stored_names(default_storage):
-            media.server.client.delete_object(
-                Bucket=BUCKET, Key=f"{media.restored_location}/{name}"
-            )
+            media.server.client.delete_object(Bucket=BUCKET, Key=f"{location}/{name}")
 
 
 def hashes(storage):
