@@ -5,6 +5,7 @@ import time
 from datetime import timedelta
 
 import pytest
+from django.utils import translation
 
 from grants.models import PilotReport, ReportReviewComment, ReportState
 from grants.services import report_accept, report_return
@@ -35,6 +36,7 @@ ROUNDS = range(1, 6)
 CHAIR_DELAYS = [0.0, 0.0, 0.1, 0.3, 1.0]
 LEADS = [0.0, 0.1, 0.2, 0.35, 0.6]
 CHANGED = "This item was changed by someone else; reload the page and try again."
+CHANGED_RU = "Эту запись изменил кто-то другой; обновите страницу и попробуйте снова."
 
 
 def _actions(obj):
@@ -65,6 +67,8 @@ def test_two_officers_accepting_and_returning_one_report_one_wins(postgres, roun
     lost = [o for o in outcomes if isinstance(o, DomainError)]
     assert len(won) == 1 and len(lost) == 1, outcomes
     assert isinstance(lost[0], ConflictError) and str(lost[0].message) == CHANGED
+    with translation.override("ru"):
+        assert str(lost[0].message) == CHANGED_RU
     stored = PilotReport.objects.get(pk=report.pk)
     accepted = stored.state == ReportState.ACCEPTED
     assert stored.state == (ReportState.ACCEPTED if accepted else ReportState.RETURNED)
