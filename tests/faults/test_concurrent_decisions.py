@@ -5,6 +5,8 @@ import time
 from datetime import timedelta
 
 import pytest
+from django.test import Client
+from django.urls import reverse
 from django.utils import translation
 
 from grants.models import PilotReport, ReportReviewComment, ReportState
@@ -82,6 +84,31 @@ def test_two_officers_accepting_and_returning_one_report_one_wins(postgres, roun
         f"\nround {round_}: {'accept' if accepted else 'return'} won, "
         f"the other officer was told {CHANGED!r}"
     )
+
+
+def test_the_officer_who_loses_the_race_on_the_page_is_told_it_changed(postgres):
+    report = PilotReportFactory(submitted=True)
+    browsers = []
+    for user in (officer(), officer()):
+        browser = Client()
+        browser.force_login(user)
+        browsers.append(browser)
+
+    def review(browser, action, data):
+        url = reverse("grants:report_review", args=[report.pk, action])
+        return lambda: browser.post(url, {f"{action}-seen_state": "submitted", **data})
+
+    responses = race(
+        review(browsers[0], "accept", {}),
+        review(browsers[1], "return", {"return-narrative": "Say how many families."}),
+    )
+
+    assert sorted(response.status_code for response in responses) == [302, 400]
+    (loser,) = [response for response in responses if response.status_code == 400]
+    assert CHANGED in loser.content.decode()
+    stored = PilotReport.objects.get(pk=report.pk)
+    assert stored.state in {ReportState.ACCEPTED, ReportState.RETURNED}
+    assert len(_actions(stored)) == 1
 
 
 # Two evaluators submit their sheets while the chair completes the evaluation.
