@@ -6,6 +6,7 @@ web servers on the test database, that broker, the test's mail folder and this r
 stops every one it started when the test ends.
 """
 
+import email
 import os
 import shutil
 
@@ -16,7 +17,7 @@ from django.db import connection
 from portal.celery import app
 from tests.conftest import require
 from tests.faults import processes
-from tests.faults.processes import RedisServer, wait_for
+from tests.faults.processes import PostgresCluster, RedisServer, wait_for
 from tests.workflows.brokers import broker
 
 
@@ -44,6 +45,27 @@ def redis_server(real_services, tmp_path):
     with broker(server.url):
         yield server
     server.stop()
+
+
+@pytest.fixture
+def pg_cluster(real_services, transactional_db):
+    """A PostgreSQL cluster of the test's own, holding ``portal``: a copy of the test database
+    (its tables and reference data)."""
+    require(
+        (processes.POSTGRES_BIN / "initdb").exists(),
+        f"PostgreSQL's initdb in {processes.POSTGRES_BIN}",
+    )
+    cluster = PostgresCluster().create()
+    try:
+        cluster.start()
+        cluster.copy_database(connection.settings_dict, "portal")
+        yield cluster
+    finally:
+        cluster.remove()
+
+
+# What Django's file mail backend writes after each message.
+SEPARATOR = "\n" + "-" * 79 + "\n"
 
 
 class Processes:
@@ -112,20 +134,20 @@ def running(processes_env, tmp_path):
     started.stop_all()
 
 
-def mails_with(mail_dir, message):
-    """How many times the outbox message's email landed in the mail folder."""
-    needle = f"Message-ID: <{message.key.replace(':', '.')}@portal>"
-    return sum(path.read_text(errors="replace").count(needle) for path in mail_dir.iterdir())
+def mails(mail_dir):
+    """``(Message-ID, file)`` of every mail the file backend wrote into the folder."""
+    for path in mail_dir.iterdir():
+        for text in path.read_text(errors="replace").split(SEPARATOR):
+            if text.strip():
+                header = email.message_from_string(text.lstrip())["Message-ID"]
+                yield " ".join(header.split()), path
 
 
 def mail_counts(mail_dir):
-    """``{Message-ID: times found}`` over every file in the mail folder."""
+    """``{Message-ID: times sent}``."""
     counts = {}
-    for path in mail_dir.iterdir():
-        for line in path.read_text(errors="replace").splitlines():
-            if line.startswith("Message-ID: "):
-                key = line.removeprefix("Message-ID: ").strip()
-                counts[key] = counts.get(key, 0) + 1
+    for key, _ in mails(mail_dir):
+        counts[key] = counts.get(key, 0) + 1
     return counts
 
 

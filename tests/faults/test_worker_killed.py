@@ -14,7 +14,7 @@ from tests.example_app.jobs import SLOW_EXPORT
 from tests.factories.portal import UserFactory
 from tests.factories.providers import ProviderFactory
 from tests.factories.tenders import TenderFactory
-from tests.faults.conftest import mail_counts, message_id
+from tests.faults.conftest import mail_counts, mails, message_id
 from tests.faults.processes import wait_for
 from workflows.jobs import file_job_start
 from workflows.models import FileJob, OutboxMessage
@@ -34,12 +34,7 @@ def sends_started(markers):
 
 def mail_files(mail_dir):
     """``{Message-ID: the time its file was written}``."""
-    written = {}
-    for path in mail_dir.iterdir():
-        for line in path.read_text(errors="replace").splitlines():
-            if line.startswith("Message-ID: "):
-                written[line.removeprefix("Message-ID: ").strip()] = path.stat().st_mtime
-    return written
+    return {key: path.stat().st_mtime for key, path in mails(mail_dir)}
 
 
 def test_a_worker_killed_in_the_middle_of_a_batch_of_100_mails_leaves_each_mailed_once(
