@@ -1,9 +1,10 @@
 """Fixtures of the fault tests: servers of the test's own and portal processes pointed at them.
 
 ``redis_server`` is a redis-server on a free port that the test may stop and start; this
-process's Celery app publishes to it for the whole test. ``processes`` starts workers, beats and
+process's Celery app publishes to it for the whole test. ``running`` starts workers, beats and
 web servers on the test database, that broker, the test's mail folder and this run's queue, and
-stops every one it started when the test ends.
+stops every one it started when the test ends. ``pg_cluster`` is a PostgreSQL cluster of the
+test's own, for a test that stops the database.
 """
 
 import email
