@@ -24,7 +24,7 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from workflows.errors import DomainError, forbidden
+from workflows.errors import DomainError, forbidden, not_allowed
 from workflows.models import FileJob
 
 log = logging.getLogger(__name__)
@@ -119,6 +119,23 @@ def file_job_start(*, actor, kind, parameters, language=None):
             return unfinished.get()
         transaction.on_commit(lambda: publish([job.pk]))
     return job
+
+
+def file_job_retry(*, actor, job):
+    """Start a failed job of ``actor``'s again: a new job of the same kind, parameters and
+    language (see ``file_job_start``), returned; the failed job stays as it was, with its error.
+
+    Refuses a job that has not failed (``not_allowed``) and anyone but its owner (``forbidden``);
+    the producer's permission is checked again. A repeat while the new job is unfinished returns
+    that job, so a double click starts one job.
+    """
+    if job.owner_id != actor.pk:
+        raise forbidden()
+    if job.state != FileJob.State.FAILED:
+        raise not_allowed(job.get_state_display())
+    return file_job_start(
+        actor=actor, kind=job.kind, parameters=job.parameters, language=job.language
+    )
 
 
 def publish(ids):

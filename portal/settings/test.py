@@ -1,10 +1,12 @@
 """Settings for the test suite: the base settings with a throw-away var folder and fast hashing."""
 
 import tempfile
+from datetime import timedelta
 from pathlib import Path
 
 from portal.settings.base import *  # noqa: F401,F403
 from portal.settings.base import (
+    CELERY_BEAT_SCHEDULE,
     CELERY_BROKER_TRANSPORT_OPTIONS,
     CELERY_BROKER_URL,
     EMAIL_BACKEND,
@@ -39,3 +41,12 @@ if "visibility_timeout" in CELERY_BROKER_TRANSPORT_OPTIONS:
         **CELERY_BROKER_TRANSPORT_OPTIONS,
         "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
     }
+
+# The scheduler fault tests run the deadline sweeps every few seconds instead of every minute.
+CELERY_BEAT_SCHEDULE = {
+    **CELERY_BEAT_SCHEDULE,
+    "run-deadline-sweeps": {
+        "task": "workflows.run_sweeps",
+        "schedule": timedelta(seconds=env.int("PORTAL_TEST_SWEEP_SECONDS", default=60)),
+    },
+}

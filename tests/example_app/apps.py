@@ -9,7 +9,7 @@ class ExampleAppConfig(AppConfig):
     verbose_name = "Example workflow"
 
     def ready(self):
-        from tests.example_app import services
+        from tests.example_app import jobs, services
         from tests.example_app.models import Ticket
         from workflows import sweeps
 
@@ -19,3 +19,4 @@ class ExampleAppConfig(AppConfig):
             apply=lambda ticket, now: services.ticket_expire(actor=None, ticket=ticket, now=now),
             batch_size=500,
         )
+        jobs.register()

@@ -90,6 +90,7 @@ KWARGS = {
     "workflows:notification_read": lambda: by_pk(Notification),
     "workflows:file_job": lambda: by_pk(FileJob),
     "workflows:file_job_status": lambda: by_pk(FileJob),
+    "workflows:file_job_retry": lambda: by_pk(FileJob),
     "workflows:file_job_download": lambda: by_pk(FileJob),
     "providers:member_role": lambda: by_pk(Membership),
     "providers:member_remove": lambda: by_pk(Membership),

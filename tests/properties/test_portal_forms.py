@@ -1,5 +1,5 @@
 """Every form of the site shell survives generated input: signing up and in, passwords,
-languages, notification settings and the notification list."""
+languages, notification settings, the notification list and trying a failed file again."""
 
 import pytest
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, SetPasswordForm
@@ -16,9 +16,11 @@ from portal.forms import (
     ResendConfirmationForm,
     SignUpForm,
 )
+from tests.example_app.jobs import SLOW_EXPORT
 from tests.factories.portal import UserFactory, add_notification
 from tests.properties.engine import Endpoint, Scene, profile
 from tests.properties.strategies import post_data
+from workflows.models import FileJob
 
 
 def visitor():
@@ -61,6 +63,19 @@ def read_all_scene():
     return Scene(user, page=reverse("workflows:notifications"))
 
 
+def failed_job_scene():
+    user = UserFactory()
+    job = FileJob.objects.create(
+        owner=user,
+        kind=SLOW_EXPORT,
+        fingerprint="failed",
+        language="en",
+        state=FileJob.State.FAILED,
+        error="ValueError: the figures do not add up",
+    )
+    return Scene(user, {"pk": job.pk}, page=job.get_absolute_url())
+
+
 ENDPOINTS = [
     Endpoint("login", visitor, (AuthenticationForm,)),
     Endpoint("logout", signed_in("home")),
@@ -76,6 +91,7 @@ ENDPOINTS = [
     Endpoint("set_language", language_scene, on_page=False),
     Endpoint("workflows:notification_read", notification_scene),
     Endpoint("workflows:notifications_read_all", read_all_scene),
+    Endpoint("workflows:file_job_retry", failed_job_scene),
 ]
 
 

@@ -263,6 +263,72 @@ def test_a_failed_job_says_so_on_its_page(client, owner):
     assert "figures do not add up" not in page
 
 
+def failed(owner):
+    job = start(owner, kind=BROKEN)
+    run_file_job(job.pk)
+    job.refresh_from_db()
+    assert job.state == FileJob.State.FAILED
+    return job
+
+
+def try_again(client, job):
+    return client.post(reverse("workflows:file_job_retry", args=[job.pk]))
+
+
+def test_the_owner_starts_a_failed_job_again_from_its_page_and_a_double_click_starts_one(
+    client, owner
+):
+    job = failed(owner)
+    client.force_login(owner)
+    page = client.get(job.get_absolute_url()).content.decode()
+    assert reverse("workflows:file_job_retry", args=[job.pk]) in page and "Try again" in page
+
+    again = started_job(try_again(client, job))
+    repeated = started_job(try_again(client, job))
+
+    assert repeated.pk == again.pk != job.pk
+    assert (again.state, again.kind, again.parameters, again.language) == (
+        FileJob.State.QUEUED,
+        BROKEN,
+        job.parameters,
+        job.language,
+    )
+    job.refresh_from_db()
+    assert job.state == FileJob.State.FAILED and "figures do not add up" in job.error
+
+
+def test_a_job_that_has_not_failed_is_not_started_again(client, owner):
+    job = start(owner)
+    client.force_login(owner)
+
+    response = try_again(client, job)
+
+    assert response.status_code == 302 and response["Location"] == job.get_absolute_url()
+    page = client.get(response["Location"]).content.decode()
+    assert "This action is not possible while the item is Waiting to start." in page
+    assert FileJob.objects.get() == job
+
+
+def test_another_users_failed_job_cannot_be_started_again(client, owner):
+    job = failed(owner)
+    client.force_login(UserFactory(grant_officer=True))
+
+    assert try_again(client, job).status_code == 404
+    assert FileJob.objects.get() == job
+
+
+def test_an_owner_who_lost_the_role_cannot_start_the_job_again(client, owner):
+    job = failed(owner)
+    client.force_login(owner)
+    owner.groups.remove(Group.objects.get(name=Role.GRANT_OFFICER))
+
+    response = try_again(client, job)
+
+    assert response["Location"] == job.get_absolute_url()
+    assert "You may not do this." in client.get(response["Location"]).content.decode()
+    assert FileJob.objects.get() == job
+
+
 def test_the_relay_publishes_jobs_never_published_and_leaves_recent_ones(owner):
     never = start(owner, text="never")
     recent = start(owner, text="recent")
