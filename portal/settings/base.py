@@ -60,6 +60,9 @@ INSTALLED_APPS = [
     "django_fsm",
     "django_celery_beat",
     "django_htmx",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "workflows",
     "portal",
     "providers",
@@ -223,6 +226,35 @@ CELERY_BEAT_SCHEDULE = {
         "task": "workflows.send_daily_digests",
         "schedule": crontab(hour=WORKFLOWS_DIGEST_HOUR, minute=0),
     },
+}
+
+# The API: session sign-in (with CSRF) for the browser, personal tokens for other programs;
+# requests are counted per token (or per signed-in user, or per address) in the cache.
+API_THROTTLE_RATE = env.str("PORTAL_API_THROTTLE_RATE", default="1200/hour")
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "portal.api.auth.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["portal.api.auth.TokenScope"],
+    "DEFAULT_THROTTLE_CLASSES": ["portal.api.throttles.PerTokenThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "portal.api.errors.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Social contracting portal API",
+    "DESCRIPTION": "Tenders, bids, evaluations, awards, grant agreements, reports and tranches.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
 }
 
 CACHES = {

@@ -8,7 +8,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from grants.models import AgreementDocument, GrantAgreement, PilotReport, ReportAttachment, Tranche
-from portal.models import User
+from portal.models import ApiToken, User
 from providers.models import (
     Invitation,
     Membership,
@@ -86,6 +86,10 @@ def child(model, parent, name):
 
 
 KWARGS = {
+    "api_token_revoke": lambda: by_pk(ApiToken),
+    "api:tender-detail": tenders,
+    "api:notification-detail": lambda: by_pk(Notification),
+    "api:notification-read": lambda: by_pk(Notification),
     "workflows:notification_read": lambda: by_pk(Notification),
     "workflows:file_job": lambda: by_pk(FileJob),
     "workflows:file_job_status": lambda: by_pk(FileJob),
