@@ -2,14 +2,28 @@
 
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
-from rest_framework.routers import DefaultRouter
+from rest_framework.routers import SimpleRouter
 
+from grants.api.views import AgreementViewSet, ReportViewSet, TrancheViewSet
 from portal.api.notifications import NotificationViewSet
+from providers.api.views import ProviderViewSet
+from tenders.api.awards import AwardViewSet
+from tenders.api.bids import BidViewSet
+from tenders.api.clarifications import ClarificationViewSet
+from tenders.api.evaluations import EvaluationViewSet, ScoreSheetViewSet
 from tenders.api.tenders import TenderViewSet
 
-router = DefaultRouter(trailing_slash=True)
-router.include_root_view = False
+router = SimpleRouter(use_regex_path=False)
 router.register("tenders", TenderViewSet, basename="tender")
+router.register("clarifications", ClarificationViewSet, basename="clarification")
+router.register("providers", ProviderViewSet, basename="provider")
+router.register("bids", BidViewSet, basename="bid")
+router.register("evaluations", EvaluationViewSet, basename="evaluation")
+router.register("score-sheets", ScoreSheetViewSet, basename="score-sheet")
+router.register("awards", AwardViewSet, basename="award")
+router.register("agreements", AgreementViewSet, basename="agreement")
+router.register("reports", ReportViewSet, basename="report")
+router.register("tranches", TrancheViewSet, basename="tranche")
 router.register("notifications", NotificationViewSet, basename="notification")
 
 app_name = "api"

@@ -2,6 +2,7 @@
 
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions, permissions
 
 from portal.api.tokens import mark_used, token_for_key
@@ -46,3 +47,15 @@ class TokenScope(permissions.BasePermission):
 
 class SignedIn(permissions.IsAuthenticated):
     message = _("Sign in or send a token to use this.")
+
+
+class TokenScheme(OpenApiAuthenticationExtension):
+    target_class = TokenAuthentication
+    name = "token"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "A personal API token, made on your API tokens page.",
+        }

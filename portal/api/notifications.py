@@ -27,4 +27,4 @@ class NotificationViewSet(ScopedViewSet):
         """Mark the notification read; a repeat changes nothing."""
         notification = self.get_object()
         services.notification_mark_read(actor=request.user, notification=notification)
-        return self.answer(notification)
+        return self.respond(notification)

@@ -2,7 +2,7 @@
 actions that call one service and answer with the object as it is now."""
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import serializers, viewsets
+from rest_framework import exceptions, serializers, viewsets
 from rest_framework.response import Response
 
 from portal.api.auth import SignedIn, TokenScope
@@ -37,10 +37,27 @@ class ScopedViewSet(viewsets.ReadOnlyModelViewSet):
     may not see is not found (404) here as on the pages."""
 
     permission_classes = [SignedIn, TokenScope]
+    lookup_value_converter = "int"
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            # The schema is written for nobody in particular.
+            return self.get_serializer_class().Meta.model.objects.none()
         return self.scoped(self.request.user).order_by("-pk")
 
-    def answer(self, obj, status=200):
+    def respond(self, obj, status=200):
         obj = self.get_queryset().filter(pk=obj.pk).first() or obj
         return Response(self.get_serializer(obj).data, status=status)
+
+
+def validated(form):
+    """The cleaned data of a page's form filled from the request body; the form's own errors,
+    in the user's language, are a 400 otherwise."""
+    if not form.is_valid():
+        raise exceptions.ValidationError(
+            {
+                ("non_field_errors" if field == "__all__" else field): list(errors)
+                for field, errors in form.errors.items()
+            }
+        )
+    return form.cleaned_data

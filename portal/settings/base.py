@@ -255,6 +255,17 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "TenderState": "tenders.models.Tender.State",
+        "BidState": "tenders.models.Bid.State",
+        "AgreementState": "grants.models.AgreementState",
+        "ProviderState": "providers.models.ProviderState",
+        "EvaluationState": "tenders.models.Evaluation.State",
+        "ScoreSheetState": "tenders.models.ScoreSheet.State",
+        "AwardDecisionState": "tenders.models.AwardDecision.State",
+        "ReportState": "grants.models.ReportState",
+        "TrancheState": "grants.models.TrancheState",
+    },
 }
 
 CACHES = {

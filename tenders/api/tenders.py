@@ -69,6 +69,7 @@ class TenderViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = TenderSerializer
     permission_classes = [AllowAny]
+    lookup_value_converter = "int"
 
     def get_queryset(self):
         return public_tenders().prefetch_related("criteria").order_by("-published_at", "-pk")
