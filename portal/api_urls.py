@@ -1,11 +1,12 @@
 """The API's addresses: one router for every app's resources, the schema and its docs."""
 
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
 from grants.api.views import AgreementViewSet, ReportViewSet, TrancheViewSet
 from portal.api.notifications import NotificationViewSet
+from portal.api.views import not_found
 from providers.api.views import ProviderViewSet
 from tenders.api.awards import AwardViewSet
 from tenders.api.bids import BidViewSet
@@ -32,4 +33,5 @@ urlpatterns = [
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
     path("", include(router.urls)),
+    re_path(r"^.*$", not_found),
 ]

@@ -27,11 +27,7 @@ from grants.services import (
     tranche_approve,
     tranche_record_payment,
 )
-from portal.api.views import ScopedViewSet, action_schema, validated
-
-
-def _body(request):
-    return request.data if isinstance(request.data, dict) else {}
+from portal.api.views import ScopedViewSet, action_schema, body, validated
 
 
 def _prefixed(prefix, data):
@@ -59,17 +55,17 @@ class ReportViewSet(ScopedViewSet):
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
         report = self.get_object()
-        data = validated(SubmitForm(_body(request)))
+        data = validated(SubmitForm(body(request)))
         service = report_resubmit if report.state == ReportState.RETURNED else report_submit
         return self.respond(service(actor=request.user, report=report, **data))
 
     @action_schema(ReportReturnBody, ReportSerializer, "Return the report for revision")
-    @action(detail=True, methods=["post"], url_path="return")
+    @action(detail=True, methods=["post"], url_path="return", url_name="return")
     def return_for_revision(self, request, pk=None):
         report = self.reviewed()
-        body = _body(request)
-        comments = body.get("comments") if isinstance(body.get("comments"), dict) else {}
-        form = ReturnForm(_prefixed("return", {"seen_state": body.get("seen_state"), **comments}))
+        sent = body(request)
+        comments = sent.get("comments") if isinstance(sent.get("comments"), dict) else {}
+        form = ReturnForm(_prefixed("return", {"seen_state": sent.get("seen_state"), **comments}))
         data = validated(form)
         unknown = set(comments) - set(ReportSection.values)
         row = report_return(
@@ -84,7 +80,7 @@ class ReportViewSet(ScopedViewSet):
     @action(detail=True, methods=["post"])
     def accept(self, request, pk=None):
         report = self.reviewed()
-        data = validated(AcceptForm(_prefixed("accept", _body(request))))
+        data = validated(AcceptForm(_prefixed("accept", body(request))))
         return self.respond(report_accept(actor=request.user, report=report, **data))
 
     def reviewed(self):
@@ -106,14 +102,14 @@ class TrancheViewSet(ScopedViewSet):
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
         tranche = self.managed()
-        data = validated(TrancheStateForm(_body(request)))
+        data = validated(TrancheStateForm(body(request)))
         return self.respond(tranche_approve(actor=request.user, tranche=tranche, **data))
 
     @action_schema(PaymentBody, TrancheSerializer, "Record the tranche's payment")
     @action(detail=True, methods=["post"])
     def pay(self, request, pk=None):
         tranche = self.managed()
-        data = validated(PaymentForm(_body(request)))
+        data = validated(PaymentForm(body(request)))
         return self.respond(tranche_record_payment(actor=request.user, tranche=tranche, **data))
 
     def managed(self):

@@ -33,6 +33,18 @@ CONFLICT_CODES = frozenset(
     }
 )
 FORBIDDEN_CODES = frozenset({"forbidden", "four_eyes"})
+# What any request may be answered with, whatever it asks (documented on every operation).
+REFUSAL_STATUSES = {
+    400: "The request is refused; ``errors`` and ``failures`` say why.",
+    401: "Not signed in, or the token is not valid.",
+    403: "The user or the token may not do this.",
+    404: "No such object for this user.",
+    405: "The address does not take this method.",
+    406: "The address answers in JSON only.",
+    409: "The object changed, or its state does not allow this.",
+    415: "The body must be JSON.",
+    429: "Too many requests for now.",
+}
 
 # DRF's own texts are replaced by the portal's, which are translated into every language.
 MESSAGES = {

@@ -1,10 +1,9 @@
 """The user's own notifications, and marking one read."""
 
-from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
 
-from portal.api.views import REFUSALS, ScopedViewSet
+from portal.api.views import ScopedViewSet, action_schema
 from workflows import selectors, services
 from workflows.models import Notification
 
@@ -21,7 +20,7 @@ class NotificationViewSet(ScopedViewSet):
     def scoped(self, user):
         return selectors.notifications_for(user)
 
-    @extend_schema(request=None, responses={200: NotificationSerializer, **REFUSALS})
+    @action_schema(None, NotificationSerializer, "Mark the notification read")
     @action(detail=True, methods=["post"])
     def read(self, request, pk=None):
         """Mark the notification read; a repeat changes nothing."""

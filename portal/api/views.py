@@ -1,43 +1,39 @@
 """What every API resource shares: signed-in reading through the app's own selectors, and
 actions that call one service and answer with the object as it is now."""
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import exceptions, serializers, viewsets
+from django.http import Http404
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions, viewsets
+from rest_framework.decorators import api_view, permission_classes
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
 from portal.api.auth import SignedIn, TokenScope
-
-
-class Refusal(serializers.Serializer):
-    code = serializers.CharField()
-    detail = serializers.CharField()
-    errors = serializers.DictField(
-        child=serializers.ListField(child=serializers.CharField()), required=False
-    )
-    failures = serializers.ListField(child=serializers.DictField(), required=False)
-
-
-REFUSALS = {
-    400: OpenApiResponse(Refusal, description="Refused: see ``errors`` and ``failures``."),
-    403: OpenApiResponse(Refusal, description="The user or the token may not do this."),
-    404: OpenApiResponse(Refusal, description="No such object for this user."),
-    409: OpenApiResponse(Refusal, description="The object changed or its state forbids it."),
-}
+from portal.api.schema import MAX_ID
 
 
 def action_schema(request=None, response=None, summary=""):
-    """The OpenAPI description of a workflow action."""
-    return extend_schema(
-        request=request, responses={200: response, **REFUSALS}, summary=summary or None
-    )
+    """The OpenAPI description of a workflow action (its refusals are added to every
+    operation by ``portal.api.schema``)."""
+    return extend_schema(request=request, responses={200: response}, summary=summary or None)
 
 
-class ScopedViewSet(viewsets.ReadOnlyModelViewSet):
+class BoundedIds:
+    """Ids beyond the database's integers name nothing, and must not reach the query."""
+
+    lookup_value_converter = "int"
+
+    def get_object(self):
+        if not 0 < int(self.kwargs[self.lookup_field]) <= MAX_ID:
+            raise Http404
+        return super().get_object()
+
+
+class ScopedViewSet(BoundedIds, viewsets.ReadOnlyModelViewSet):
     """Reads for signed-in users: ``scoped(user)`` is the app's selector, so anything the user
     may not see is not found (404) here as on the pages."""
 
     permission_classes = [SignedIn, TokenScope]
-    lookup_value_converter = "int"
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -61,3 +57,16 @@ def validated(form):
             }
         )
     return form.cleaned_data
+
+
+def body(request):
+    """The JSON object the request sent; anything else counts as no fields at all."""
+    return request.data if isinstance(request.data, dict) else {}
+
+
+@extend_schema(exclude=True)
+@api_view(["GET", "POST", "PUT", "PATCH", "DELETE"])
+@permission_classes([AllowAny])
+def not_found(request):
+    """Any other address under the API: a 404 in JSON like the rest."""
+    raise Http404

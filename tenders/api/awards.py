@@ -7,7 +7,7 @@ from rest_framework import serializers
 from rest_framework.decorators import action
 
 from portal import permissions as portal_permissions
-from portal.api.views import ScopedViewSet, action_schema, validated
+from portal.api.views import ScopedViewSet, action_schema, body, validated
 from tenders import permissions_evaluation as rules
 from tenders.forms.evaluation_award import ApproveForm, SendBackForm
 from tenders.models import AwardDecision, AwardLine
@@ -101,12 +101,12 @@ class AwardViewSet(ScopedViewSet):
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
         decision = self.decided()
-        data = validated(ApproveForm(request.data if isinstance(request.data, dict) else {}))
+        data = validated(ApproveForm(body(request)))
         return self.respond(award_approve(actor=request.user, decision=decision, **data))
 
     @action_schema(SendBackBody, DecisionSerializer, "Send the proposal back to the officer")
     @action(detail=True, methods=["post"], url_path="send-back")
     def send_back(self, request, pk=None):
         decision = self.decided()
-        data = validated(SendBackForm(request.data if isinstance(request.data, dict) else {}))
+        data = validated(SendBackForm(body(request)))
         return self.respond(award_send_back(actor=request.user, decision=decision, **data))

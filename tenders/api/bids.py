@@ -6,7 +6,7 @@ from django.http import Http404
 from rest_framework import mixins
 from rest_framework.decorators import action
 
-from portal.api.views import ScopedViewSet, action_schema, validated
+from portal.api.views import ScopedViewSet, action_schema, body, validated
 from tenders import permissions
 from tenders.api.bid_serializers import (
     BidSerializer,
@@ -50,9 +50,9 @@ class BidViewSet(mixins.CreateModelMixin, ScopedViewSet):
 
     @action_schema(NewBid, BidSerializer, "Open your organisation's draft bid on a tender")
     def create(self, request):
-        body = NewBid(data=request.data)
-        body.is_valid(raise_exception=True)
-        tender = public_tenders().filter(pk=body.validated_data["tender"]).first()
+        new = NewBid(data=body(request))
+        new.is_valid(raise_exception=True)
+        tender = public_tenders().filter(pk=new.validated_data["tender"]).first()
         if tender is None:
             raise Http404
         return self.respond(bid_create(actor=request.user, tender=tender), status=201)
@@ -61,10 +61,11 @@ class BidViewSet(mixins.CreateModelMixin, ScopedViewSet):
     @action(detail=True, methods=["post"])
     def proposal(self, request, pk=None):
         bid = self.editable()
-        answers = request.data.get("answers") if isinstance(request.data, dict) else None
-        data = {f"criterion_{key}": text for key, text in dict(answers or {}).items()}
+        answers = body(request).get("answers")
+        answers = answers if isinstance(answers, dict) else {}
+        data = {f"criterion_{key}": text for key, text in answers.items()}
         form = ProposalForm(
-            {**data, "seen_state": request.data.get("seen_state")},
+            {**data, "seen_state": body(request).get("seen_state")},
             criteria=bid.tender.criteria.all(),
             sections=bid.sections.all(),
         )
@@ -78,7 +79,7 @@ class BidViewSet(mixins.CreateModelMixin, ScopedViewSet):
     @action(detail=True, methods=["post"])
     def staff(self, request, pk=None):
         bid = self.editable()
-        data = validated(StaffForm(request.data, roster=roster_for(bid)))
+        data = validated(StaffForm(body(request), roster=roster_for(bid)))
         bid_staff_assign(actor=request.user, bid=bid, **data)
         return self.respond(bid)
 
@@ -86,21 +87,21 @@ class BidViewSet(mixins.CreateModelMixin, ScopedViewSet):
     @action(detail=True, methods=["post"], url_path="budget-lines")
     def budget_lines(self, request, pk=None):
         bid = self.editable()
-        bid_budget_line_add(actor=request.user, bid=bid, **validated(BudgetLineForm(request.data)))
+        bid_budget_line_add(actor=request.user, bid=bid, **validated(BudgetLineForm(body(request))))
         return self.respond(bid)
 
     @action_schema(SubmitBody, BidSerializer, "Submit the bid")
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
         bid = self.editable()
-        data = validated(SubmitForm(request.data))
+        data = validated(SubmitForm(body(request)))
         return self.respond(bid_submit(actor=request.user, bid=bid, **data))
 
     @action_schema(SeenState, BidSerializer, "Withdraw the submitted bid")
     @action(detail=True, methods=["post"])
     def withdraw(self, request, pk=None):
         bid = self.editable()
-        data = validated(SeenStateForm(request.data))
+        data = validated(SeenStateForm(body(request)))
         return self.respond(bid_withdraw(actor=request.user, bid=bid, **data))
 
     @action_schema(None, BidSerializer, "Confirm the bid under the amended tender")

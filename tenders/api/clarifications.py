@@ -8,7 +8,7 @@ from rest_framework import mixins, serializers
 from rest_framework.decorators import action
 
 from portal import permissions as portal_permissions
-from portal.api.views import ScopedViewSet, action_schema, validated
+from portal.api.views import ScopedViewSet, action_schema, body, validated
 from providers.selectors import provider_for_user
 from tenders import permissions
 from tenders.forms.clarification import AnswerForm, QuestionForm
@@ -48,9 +48,9 @@ class ClarificationViewSet(mixins.CreateModelMixin, ScopedViewSet):
 
     @action_schema(QuestionBody, ClarificationSerializer, "Ask a question about a tender")
     def create(self, request):
-        body = request.data if isinstance(request.data, dict) else {}
-        data = validated(QuestionForm(body))
-        tender = public_tenders().filter(pk=_int(body.get("tender"))).first()
+        sent = body(request)
+        data = validated(QuestionForm(sent))
+        tender = public_tenders().filter(pk=_int(sent.get("tender"))).first()
         if tender is None:
             raise Http404
         clarification = clarification_ask(
@@ -67,7 +67,7 @@ class ClarificationViewSet(mixins.CreateModelMixin, ScopedViewSet):
         clarification = self.get_object()
         if not permissions.can_manage_tender(request.user, clarification.tender):
             raise PermissionDenied
-        data = validated(AnswerForm(request.data if isinstance(request.data, dict) else {}))
+        data = validated(AnswerForm(body(request)))
         row = clarification_answer(
             actor=request.user, clarification=clarification, answer=data["answer"]
         )

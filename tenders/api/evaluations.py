@@ -6,7 +6,7 @@ reads no sheet at all."""
 from rest_framework import serializers
 from rest_framework.decorators import action
 
-from portal.api.views import ScopedViewSet, action_schema, validated
+from portal.api.views import ScopedViewSet, action_schema, body, validated
 from tenders import permissions_evaluation as rules
 from tenders.forms.evaluation import ReturnSheetForm, SubmitSheetForm
 from tenders.models import Evaluation, Score, ScoreSheet
@@ -101,12 +101,12 @@ class ScoreSheetViewSet(ScopedViewSet):
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
         sheet = self.get_object()
-        data = validated(SubmitSheetForm(request.data if isinstance(request.data, dict) else {}))
+        data = validated(SubmitSheetForm(body(request)))
         return self.respond(sheet_submit(actor=request.user, sheet=sheet, **data))
 
     @action_schema(ReturnSheetBody, SheetSerializer, "Return a submitted sheet (the chair)")
-    @action(detail=True, methods=["post"], url_path="return")
+    @action(detail=True, methods=["post"], url_path="return", url_name="return")
     def return_to_evaluator(self, request, pk=None):
         sheet = self.get_object()
-        data = validated(ReturnSheetForm(request.data if isinstance(request.data, dict) else {}))
+        data = validated(ReturnSheetForm(body(request)))
         return self.respond(sheet_return(actor=request.user, sheet=sheet, **data))

@@ -4,6 +4,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 from rest_framework.permissions import AllowAny
 
+from portal.api.views import BoundedIds
 from tenders.models import Tender, TenderCriterion
 from tenders.selectors.tender import public_tenders
 
@@ -64,12 +65,11 @@ class TenderSerializer(serializers.ModelSerializer):
     list=extend_schema(summary="Published tenders", auth=[]),
     retrieve=extend_schema(summary="A published tender", auth=[]),
 )
-class TenderViewSet(viewsets.ReadOnlyModelViewSet):
+class TenderViewSet(BoundedIds, viewsets.ReadOnlyModelViewSet):
     """Every tender but drafts, as on its public notice; no sign-in needed."""
 
     serializer_class = TenderSerializer
     permission_classes = [AllowAny]
-    lookup_value_converter = "int"
 
     def get_queryset(self):
         return public_tenders().prefetch_related("criteria").order_by("-published_at", "-pk")

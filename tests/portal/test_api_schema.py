@@ -45,3 +45,15 @@ def test_a_published_tender_shows_its_notice_in_every_language():
     assert body["reference"] == tender.reference
     assert (body["title_tk"], body["title_ru"]) == (tender.title_tk, tender.title_ru)
     assert len(body["criteria"]) == tender.criteria.count()
+
+
+def test_an_address_under_the_api_that_names_nothing_is_a_json_404():
+    response = anonymous_client().get("/api/no-such-thing/")
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
+
+
+def test_a_page_that_is_not_a_number_is_not_found():
+    TenderFactory(published=True)
+    assert anonymous_client().get("/api/tenders/?page=").status_code == 404
+    assert anonymous_client().get("/api/tenders/?page=1").status_code == 200
