@@ -134,6 +134,22 @@ def test_a_session_must_send_the_csrf_token_to_post():
 def test_requests_are_counted_per_token():
     user = UserFactory()
     busy, other = token_client(user), token_client(user)
-    answers = [busy.get("/api/notifications/").status_code for _ in range(4)]
-    assert answers == [200, 200, 200, 429]
+    answers = [busy.get("/api/notifications/") for _ in range(4)]
+    assert [answer.status_code for answer in answers] == [200, 200, 200, 429]
+    assert int(answers[-1]["Retry-After"]) > 0
     assert other.get("/api/notifications/").status_code == 200
+
+
+def test_the_token_of_a_deactivated_user_is_refused():
+    user = UserFactory()
+    client = token_client(user)
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    assert client.get("/api/notifications/").status_code == 401
+
+
+def test_a_program_reads_errors_in_its_user_s_language():
+    client = token_client(UserFactory(language="tk"))
+    response = client.get("/api/bids/999999/")
+    assert response.status_code == 404
+    assert response.json()["detail"] == "Bu salgyda hiç zat tapylmady."
