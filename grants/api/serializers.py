@@ -5,6 +5,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from grants.models import (
+    AgreementState,
     GrantAgreement,
     PilotReport,
     ReportReviewComment,
@@ -27,6 +28,7 @@ class AgreementSerializer(serializers.ModelSerializer):
             "id",
             "reference",
             "state",
+            "version",
             "bid",
             "grantee",
             "grantee_name",
@@ -40,6 +42,17 @@ class AgreementSerializer(serializers.ModelSerializer):
             "activated_at",
             "completed_at",
         ]
+
+
+class AgreementVersion(serializers.Serializer):
+    seen_version = serializers.IntegerField(help_text="The agreement's ``version`` as you read it.")
+
+
+class AgreementDecisionBody(serializers.Serializer):
+    seen_state = serializers.ChoiceField(choices=AgreementState.choices)
+    text = serializers.CharField(
+        required=False, help_text="The reason (to suspend or terminate) or a note (to resume)."
+    )
 
 
 class ReviewCommentSerializer(serializers.ModelSerializer):

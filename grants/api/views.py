@@ -7,7 +7,9 @@ from rest_framework.decorators import action
 
 from grants import permissions, selectors
 from grants.api.serializers import (
+    AgreementDecisionBody,
     AgreementSerializer,
+    AgreementVersion,
     PaymentBody,
     ReportAcceptBody,
     ReportReturnBody,
@@ -16,10 +18,15 @@ from grants.api.serializers import (
     TrancheSeenState,
     TrancheSerializer,
 )
+from grants.forms.agreement import DecisionForm, VersionForm
 from grants.forms.report import AcceptForm, ReturnForm, SubmitForm
 from grants.forms.tranche import PaymentForm, TrancheStateForm
 from grants.models import ReportSection, ReportState
 from grants.services import (
+    agreement_confirm_signature,
+    agreement_resume,
+    agreement_suspend,
+    agreement_terminate,
     report_accept,
     report_resubmit,
     report_return,
@@ -41,6 +48,44 @@ class AgreementViewSet(ScopedViewSet):
 
     def scoped(self, user):
         return selectors.agreements_visible_to(user)
+
+    @action_schema(AgreementVersion, AgreementSerializer, "Confirm your side's signature")
+    @action(detail=True, methods=["post"])
+    def confirm(self, request, pk=None):
+        agreement = self.get_object()
+        data = validated(VersionForm(body(request)))
+        return self.respond(
+            agreement_confirm_signature(actor=request.user, agreement=agreement, **data)
+        )
+
+    @action_schema(AgreementDecisionBody, AgreementSerializer, "Suspend the agreement")
+    @action(detail=True, methods=["post"])
+    def suspend(self, request, pk=None):
+        return self.decide(agreement_suspend, "suspend", "reason")
+
+    @action_schema(AgreementDecisionBody, AgreementSerializer, "Resume the suspended agreement")
+    @action(detail=True, methods=["post"])
+    def resume(self, request, pk=None):
+        return self.decide(agreement_resume, "resume", "note")
+
+    @action_schema(AgreementDecisionBody, AgreementSerializer, "Terminate the agreement")
+    @action(detail=True, methods=["post"])
+    def terminate(self, request, pk=None):
+        return self.decide(agreement_terminate, "terminate", "reason")
+
+    def decide(self, service, action_name, text_argument):
+        agreement = self.get_object()
+        if not permissions.is_officer_for(self.request.user, agreement):
+            raise PermissionDenied
+        form = DecisionForm(_prefixed(action_name, body(self.request)), action=action_name)
+        data = validated(form)
+        row = service(
+            actor=self.request.user,
+            agreement=agreement,
+            seen_state=data["seen_state"],
+            **{text_argument: data["text"]},
+        )
+        return self.respond(row)
 
 
 class ReportViewSet(ScopedViewSet):

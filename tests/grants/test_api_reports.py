@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.cache import cache
+from django.utils import timezone
 
 from grants.models import ReportState, TrancheState
 from portal.models import TokenScope
@@ -230,3 +231,79 @@ def test_the_grantee_sees_its_tranches_and_the_officer_approves_one(officer):
     tranche.refresh_from_db()
     assert tranche.state == TrancheState.APPROVED
     assert history(tranche).get().actor == officer
+
+
+def test_both_sides_confirm_the_agreement_and_it_is_signed(officer):
+    agreement = GrantAgreementFactory(ready=True)
+    for user in (grantee_admin(agreement), officer):
+        client = token_client(user)
+        version = client.get(f"/api/agreements/{agreement.pk}/").json()["version"]
+        response = client.post(
+            f"/api/agreements/{agreement.pk}/confirm/", {"seen_version": version}, format="json"
+        )
+        assert response.status_code == 200, response.json()
+    assert response.json()["state"] == "signed"
+
+
+def test_a_confirmation_of_an_older_version_is_a_conflict(officer):
+    agreement = GrantAgreementFactory(ready=True)
+    response = token_client(officer).post(
+        f"/api/agreements/{agreement.pk}/confirm/",
+        {"seen_version": agreement.version - 1},
+        format="json",
+    )
+    assert response.status_code == 409
+    assert response.json()["code"] == "conflict"
+
+
+def test_the_officer_suspends_with_a_reason_and_resumes_the_agreement(officer):
+    agreement = GrantAgreementFactory(active=True)
+    client = token_client(officer)
+    without = client.post(
+        f"/api/agreements/{agreement.pk}/suspend/", {"seen_state": "active"}, format="json"
+    )
+    assert without.status_code == 400
+    assert list(without.json()["errors"]) == ["text"]
+    suspended = client.post(
+        f"/api/agreements/{agreement.pk}/suspend/",
+        {"seen_state": "active", "text": "The premises closed."},
+        format="json",
+    )
+    assert suspended.json()["state"] == "suspended"
+    resumed = client.post(
+        f"/api/agreements/{agreement.pk}/resume/", {"seen_state": "suspended"}, format="json"
+    )
+    assert resumed.json()["state"] == "active"
+    assert [entry.actor for entry in history(agreement)] == [officer, officer]
+
+
+def test_the_grantee_cannot_suspend_its_agreement():
+    agreement = GrantAgreementFactory(active=True)
+    response = token_client(grantee_admin(agreement)).post(
+        f"/api/agreements/{agreement.pk}/suspend/",
+        {"seen_state": "active", "text": "No."},
+        format="json",
+    )
+    assert response.status_code == 403
+
+
+def test_another_officer_records_the_payment_of_an_approved_tranche(officer):
+    agreement = GrantAgreementFactory(active=True)
+    tranche = TrancheFactory(agreement=agreement, approved=True, approved_by=UserFactory())
+    client = token_client(officer)
+    missing = client.post(
+        f"/api/tranches/{tranche.pk}/pay/", {"seen_state": "approved"}, format="json"
+    )
+    assert missing.status_code == 400
+    assert {"paid_on", "reference"} <= set(missing.json()["errors"])
+    paid = client.post(
+        f"/api/tranches/{tranche.pk}/pay/",
+        {
+            "seen_state": "approved",
+            "paid_on": str(timezone.localdate()),
+            "reference": "TM-BANK-0042",
+        },
+        format="json",
+    )
+    assert paid.status_code == 200, paid.json()
+    assert paid.json()["state"] == "paid"
