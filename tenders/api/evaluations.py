@@ -3,14 +3,16 @@ the panel pages: until their own sheet is submitted an evaluator reads no other 
 scores (``selectors.evaluation.visible_sheets``); a member who has not declared no conflict
 reads no sheet at all."""
 
+from django.core.exceptions import PermissionDenied
 from rest_framework import serializers
 from rest_framework.decorators import action
 
 from portal.api.views import ScopedViewSet, action_schema, body, validated
 from tenders import permissions_evaluation as rules
-from tenders.forms.evaluation import ReturnSheetForm, SubmitSheetForm
+from tenders.forms.evaluation import ReturnSheetForm, SeenEvaluationForm, SubmitSheetForm
 from tenders.models import Evaluation, Score, ScoreSheet
 from tenders.selectors import evaluation as selectors
+from tenders.services.evaluation.lifecycle import evaluation_complete
 from tenders.services.evaluation.scoring import sheet_return, sheet_submit
 from tenders.services.fingerprints import sheet_fingerprint
 
@@ -69,6 +71,10 @@ class ReturnSheetBody(SeenSheet):
     reason = serializers.CharField()
 
 
+class SeenEvaluation(serializers.Serializer):
+    seen_state = serializers.ChoiceField(choices=Evaluation.State.choices)
+
+
 class EvaluationViewSet(ScopedViewSet):
     """The evaluations on whose panel you hold a seat."""
 
@@ -78,6 +84,15 @@ class EvaluationViewSet(ScopedViewSet):
         if not rules.may_sit_on_panel(user):
             return Evaluation.objects.none()
         return Evaluation.objects.filter(members__user=user).distinct()
+
+    @action_schema(SeenEvaluation, EvaluationSerializer, "Complete the evaluation (the chair)")
+    @action(detail=True, methods=["post"])
+    def complete(self, request, pk=None):
+        evaluation = self.get_object()
+        if not rules.is_cleared_chair(request.user, evaluation):
+            raise PermissionDenied
+        data = validated(SeenEvaluationForm(body(request)))
+        return self.respond(evaluation_complete(actor=request.user, evaluation=evaluation, **data))
 
 
 def sheets_visible_to(user):

@@ -101,6 +101,7 @@ KWARGS = {
     "api:bid-withdraw": bids,
     "api:bid-reconfirm": bids,
     "api:evaluation-detail": lambda: by_pk(Evaluation),
+    "api:evaluation-complete": lambda: by_pk(Evaluation),
     "api:score-sheet-detail": lambda: by_pk(ScoreSheet),
     "api:score-sheet-submit": lambda: by_pk(ScoreSheet),
     "api:score-sheet-return": lambda: by_pk(ScoreSheet),

@@ -168,3 +168,28 @@ def test_others_find_no_award_decision(proposed, who):
     client = token_client(user)
     assert client.get(f"/api/awards/{proposed.pk}/").status_code == 404
     assert client.post(f"/api/awards/{proposed.pk}/approve/").status_code == 404
+
+
+def test_the_chair_completes_the_evaluation_once_every_sheet_is_in():
+    evaluation, chair, evaluators, bids = scoring_evaluation()
+    criteria = evaluation.tender.criteria.count()
+    chair_api = token_client(chair)
+    early = chair_api.post(
+        f"/api/evaluations/{evaluation.pk}/complete/", {"seen_state": "scoring"}, format="json"
+    )
+    assert early.status_code in (400, 409)
+    score_all(evaluation, {user: {bid: [8] * criteria for bid in bids} for user in evaluators})
+    assert (
+        token_client(evaluators[0])
+        .post(
+            f"/api/evaluations/{evaluation.pk}/complete/", {"seen_state": "scoring"}, format="json"
+        )
+        .status_code
+        == 403
+    )
+    done = chair_api.post(
+        f"/api/evaluations/{evaluation.pk}/complete/", {"seen_state": "scoring"}, format="json"
+    )
+    assert done.status_code == 200
+    assert done.json()["state"] == "completed"
+    assert history(evaluation).filter(action="complete").get().actor == chair
