@@ -103,7 +103,11 @@ def domain_error_response(error):
         ]
     if hasattr(error, "problems"):
         body["failures"] = [
-            {"section": problem.section, "field": problem.field, "message": str(problem.message)}
+            {
+                "section": getattr(problem, "section", ""),
+                "field": getattr(problem, "field", ""),
+                "message": str(problem.message),
+            }
             for problem in error.problems
         ]
     return Response(body, status=status_code)

@@ -88,6 +88,8 @@ def child(model, parent, name):
 KWARGS = {
     "api_token_revoke": lambda: by_pk(ApiToken),
     "api:tender-detail": tenders,
+    "api:tender-publish": tenders,
+    "api:tender-cancel": tenders,
     "api:notification-detail": lambda: by_pk(Notification),
     "api:notification-read": lambda: by_pk(Notification),
     "api:clarification-detail": lambda: by_pk(Clarification),
