@@ -1,6 +1,7 @@
 """The API's addresses: one router for every app's resources, the schema and its docs."""
 
 from django.urls import include, path, re_path
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
@@ -13,6 +14,9 @@ from tenders.api.bids import BidViewSet
 from tenders.api.clarifications import ClarificationViewSet
 from tenders.api.evaluations import EvaluationViewSet, ScoreSheetViewSet
 from tenders.api.tenders import TenderViewSet
+
+# The documentation pages' title, in the reader's language.
+TITLE = _("The social contracting portal's API")
 
 router = SimpleRouter(use_regex_path=False)
 router.register("tenders", TenderViewSet, basename="tender")
@@ -30,8 +34,8 @@ router.register("notifications", NotificationViewSet, basename="notification")
 app_name = "api"
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
-    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema", title=TITLE), name="docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema", title=TITLE), name="redoc"),
     path("", include(router.urls)),
     re_path(r"^.*$", not_found),
 ]

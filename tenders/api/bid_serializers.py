@@ -60,7 +60,7 @@ class BidSerializer(serializers.ModelSerializer):
 
 
 class NewBid(serializers.Serializer):
-    tender = serializers.IntegerField(help_text="A published tender's id.")
+    tender = serializers.IntegerField(min_value=1, help_text="A published tender's id.")
 
 
 class SeenState(serializers.Serializer):

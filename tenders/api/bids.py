@@ -17,6 +17,7 @@ from tenders.api.bid_serializers import (
     StaffBody,
     SubmitBody,
 )
+from tenders.api.forms import TenderIdForm
 from tenders.forms.bid import BudgetLineForm, ProposalForm, SeenStateForm, StaffForm, SubmitForm
 from tenders.selectors.bid import bids_visible_to, roster_for
 from tenders.selectors.tender import public_tenders
@@ -50,9 +51,8 @@ class BidViewSet(mixins.CreateModelMixin, ScopedViewSet):
 
     @action_schema(NewBid, BidSerializer, "Open your organisation's draft bid on a tender")
     def create(self, request):
-        new = NewBid(data=body(request))
-        new.is_valid(raise_exception=True)
-        tender = public_tenders().filter(pk=new.validated_data["tender"]).first()
+        tender_id = validated(TenderIdForm(body(request)))["tender"]
+        tender = public_tenders().filter(pk=tender_id).first()
         if tender is None:
             raise Http404
         return self.respond(bid_create(actor=request.user, tender=tender), status=201)

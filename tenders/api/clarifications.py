@@ -11,6 +11,7 @@ from portal import permissions as portal_permissions
 from portal.api.views import ScopedViewSet, action_schema, body, validated
 from providers.selectors import provider_for_user
 from tenders import permissions
+from tenders.api.forms import TenderIdForm
 from tenders.forms.clarification import AnswerForm, QuestionForm
 from tenders.models import Clarification
 from tenders.selectors.tender import PUBLIC_STATES, public_tenders
@@ -24,7 +25,7 @@ class ClarificationSerializer(serializers.ModelSerializer):
 
 
 class QuestionBody(serializers.Serializer):
-    tender = serializers.IntegerField(help_text="A published tender's id.")
+    tender = serializers.IntegerField(min_value=1, help_text="A published tender's id.")
     question = serializers.CharField()
 
 
@@ -49,8 +50,9 @@ class ClarificationViewSet(mixins.CreateModelMixin, ScopedViewSet):
     @action_schema(QuestionBody, ClarificationSerializer, "Ask a question about a tender")
     def create(self, request):
         sent = body(request)
+        tender_id = validated(TenderIdForm(sent))["tender"]
         data = validated(QuestionForm(sent))
-        tender = public_tenders().filter(pk=_int(sent.get("tender"))).first()
+        tender = public_tenders().filter(pk=tender_id).first()
         if tender is None:
             raise Http404
         clarification = clarification_ask(
@@ -72,10 +74,3 @@ class ClarificationViewSet(mixins.CreateModelMixin, ScopedViewSet):
             actor=request.user, clarification=clarification, answer=data["answer"]
         )
         return self.respond(row)
-
-
-def _int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None

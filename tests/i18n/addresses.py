@@ -77,6 +77,29 @@ def password_reset():
     ]
 
 
+# The demo's people who sign in: an API address of a record is read by its own people only.
+PEOPLE = (
+    "procurement",
+    "evaluator1",
+    "panelchair",
+    "approver",
+    "grants",
+    "admin",
+    "nrcst",
+    "yenme",
+    "ngo",
+)
+
+
+def own_providers():
+    memberships = Membership.objects.filter(user__username__in=PEOPLE).order_by("provider_id")
+    return [{"pk": pk} for pk in sorted(set(memberships.values_list("provider_id", flat=True)))]
+
+
+def own_notifications():
+    return by_pk(Notification, recipient__username__in=PEOPLE)
+
+
 def child(model, parent, name):
     """Kwargs of ``model`` rows under their ``parent`` (a foreign key): ``pk`` the parent's,
     ``name`` the row's."""
@@ -90,11 +113,11 @@ KWARGS = {
     "api:tender-detail": tenders,
     "api:tender-publish": tenders,
     "api:tender-cancel": tenders,
-    "api:notification-detail": lambda: by_pk(Notification),
-    "api:notification-read": lambda: by_pk(Notification),
+    "api:notification-detail": own_notifications,
+    "api:notification-read": own_notifications,
     "api:clarification-detail": lambda: by_pk(Clarification),
     "api:clarification-answer": lambda: by_pk(Clarification),
-    "api:provider-detail": lambda: by_pk(Provider),
+    "api:provider-detail": own_providers,
     "api:bid-detail": bids,
     "api:bid-proposal": bids,
     "api:bid-staff": bids,
@@ -104,7 +127,7 @@ KWARGS = {
     "api:bid-reconfirm": bids,
     "api:evaluation-detail": lambda: by_pk(Evaluation),
     "api:evaluation-complete": lambda: by_pk(Evaluation),
-    "api:score-sheet-detail": lambda: by_pk(ScoreSheet),
+    "api:score-sheet-detail": lambda: by_pk(ScoreSheet, state="submitted"),
     "api:score-sheet-submit": lambda: by_pk(ScoreSheet),
     "api:score-sheet-return": lambda: by_pk(ScoreSheet),
     "api:award-detail": lambda: by_pk(AwardDecision),

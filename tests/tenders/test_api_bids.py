@@ -257,3 +257,13 @@ def test_a_bid_on_a_draft_tender_cannot_be_opened(api):
     response = api.post("/api/bids/", {"tender": draft.pk}, format="json")
     assert response.status_code == 404
     assert not Bid.objects.exists()
+
+
+def test_a_tender_id_that_is_not_a_number_is_refused_in_the_user_s_language(provider):
+    admin = admin_of(provider)
+    admin.language = "ru"
+    admin.save(update_fields=["language"])
+    response = token_client(admin).post("/api/bids/", {"tender": "first"}, format="json")
+    assert response.status_code == 400
+    assert response.json()["errors"]["tender"] == ["Введите целое число."]
+    assert not Bid.objects.exists()
