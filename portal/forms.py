@@ -11,7 +11,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from portal.form_fields import LineField
-from portal.models import User
+from portal.models import TokenScope, User
 from workflows.models import OutboxMessage
 from workflows.outbox import Notice, enqueue
 from workflows.preferences import EmailFrequency
@@ -127,4 +127,15 @@ class EmailFrequencyForm(forms.Form):
             "In-app notifications always arrive at once. Emails that let you log in, such as "
             "password reset links, are always sent at once."
         ),
+    )
+
+
+class ApiTokenForm(forms.Form):
+    name = LineField(
+        label=_("Name"),
+        max_length=100,
+        help_text=_("What the token is for, such as the program that uses it."),
+    )
+    scope = forms.ChoiceField(
+        label=_("What it may do"), choices=TokenScope.choices, widget=forms.RadioSelect
     )

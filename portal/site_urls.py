@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from portal import views
+from portal.api import pages as api_pages
 from portal.forms import OutboxPasswordResetForm
 
 urlpatterns = [
@@ -41,6 +42,12 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("accounts/notifications/", views.notification_settings, name="notification_settings"),
+    path("accounts/api-tokens/", api_pages.api_tokens, name="api_tokens"),
+    path(
+        "accounts/api-tokens/<int:pk>/revoke/",
+        api_pages.api_token_revoke_view,
+        name="api_token_revoke",
+    ),
     path("accounts/signup/", views.signup, name="signup"),
     path("accounts/signup/sent/", views.signup_sent, name="signup_sent"),
     path("accounts/signup/resend/", views.signup_resend, name="signup_resend"),

@@ -8,6 +8,7 @@ urlpatterns = [
     path("providers/", include("providers.urls")),
     path("tenders/", include("tenders.urls")),
     path("grants/", include("grants.urls")),
+    path("api/", include("portal.api_urls")),
     path("data/ocds/", include("tenders.opendata.urls")),
     path("data/360giving/", include("grants.opendata.giving.urls")),
     path("", include("portal.site_urls")),

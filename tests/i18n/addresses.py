@@ -8,7 +8,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from grants.models import AgreementDocument, GrantAgreement, PilotReport, ReportAttachment, Tranche
-from portal.models import User
+from portal.models import ApiToken, User
 from providers.models import (
     Invitation,
     Membership,
@@ -78,6 +78,29 @@ def password_reset():
     ]
 
 
+# The demo's people who sign in: an API address of a record is read by its own people only.
+PEOPLE = (
+    "procurement",
+    "evaluator1",
+    "panelchair",
+    "approver",
+    "grants",
+    "admin",
+    "nrcst",
+    "yenme",
+    "ngo",
+)
+
+
+def own_providers():
+    memberships = Membership.objects.filter(user__username__in=PEOPLE).order_by("provider_id")
+    return [{"pk": pk} for pk in sorted(set(memberships.values_list("provider_id", flat=True)))]
+
+
+def own_notifications():
+    return by_pk(Notification, recipient__username__in=PEOPLE)
+
+
 def child(model, parent, name):
     """Kwargs of ``model`` rows under their ``parent`` (a foreign key): ``pk`` the parent's,
     ``name`` the row's."""
@@ -87,6 +110,42 @@ def child(model, parent, name):
 
 
 KWARGS = {
+    "api_token_revoke": lambda: by_pk(ApiToken),
+    "api:tender-detail": tenders,
+    "api:tender-publish": tenders,
+    "api:tender-cancel": tenders,
+    "api:notification-detail": own_notifications,
+    "api:notification-read": own_notifications,
+    "api:clarification-detail": lambda: by_pk(Clarification),
+    "api:clarification-answer": lambda: by_pk(Clarification),
+    "api:provider-detail": own_providers,
+    "api:bid-detail": bids,
+    "api:bid-proposal": bids,
+    "api:bid-staff": bids,
+    "api:bid-budget-lines": bids,
+    "api:bid-submit": bids,
+    "api:bid-withdraw": bids,
+    "api:bid-reconfirm": bids,
+    "api:evaluation-detail": lambda: by_pk(Evaluation),
+    "api:evaluation-complete": lambda: by_pk(Evaluation),
+    "api:score-sheet-detail": lambda: by_pk(ScoreSheet, state="submitted"),
+    "api:score-sheet-submit": lambda: by_pk(ScoreSheet),
+    "api:score-sheet-return": lambda: by_pk(ScoreSheet),
+    "api:award-detail": lambda: by_pk(AwardDecision),
+    "api:award-approve": lambda: by_pk(AwardDecision),
+    "api:award-send-back": lambda: by_pk(AwardDecision),
+    "api:agreement-detail": lambda: by_pk(GrantAgreement),
+    "api:agreement-confirm": lambda: by_pk(GrantAgreement),
+    "api:agreement-suspend": lambda: by_pk(GrantAgreement),
+    "api:agreement-resume": lambda: by_pk(GrantAgreement),
+    "api:agreement-terminate": lambda: by_pk(GrantAgreement),
+    "api:report-detail": lambda: by_pk(PilotReport),
+    "api:report-submit": lambda: by_pk(PilotReport),
+    "api:report-return": lambda: by_pk(PilotReport),
+    "api:report-accept": lambda: by_pk(PilotReport),
+    "api:tranche-detail": lambda: by_pk(Tranche),
+    "api:tranche-approve": lambda: by_pk(Tranche),
+    "api:tranche-pay": lambda: by_pk(Tranche),
     "workflows:notification_read": lambda: by_pk(Notification),
     "workflows:file_job": lambda: by_pk(FileJob),
     "workflows:file_job_status": lambda: by_pk(FileJob),

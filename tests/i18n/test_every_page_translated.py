@@ -67,6 +67,7 @@ NOT_READ = {
     "providers:certificate_download": "no training certificate was uploaded",
     "grants:report_attachment": "no report has an attachment",
     "grants:report_detach": "no report has an attachment",
+    "api_token_revoke": "nobody in the demo made an API token",
     # Not pages: they sign out or switch the language (a POST) and go back.
     "logout": "signs out",
     "set_language": "takes a POST",

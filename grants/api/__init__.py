@@ -1,0 +1,1 @@
+"""The grants part of the API: agreements, reports and tranches."""

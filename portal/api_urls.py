@@ -1,0 +1,41 @@
+"""The API's addresses: one router for every app's resources, the schema and its docs."""
+
+from django.urls import include, path, re_path
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.routers import SimpleRouter
+
+from grants.api.views import AgreementViewSet, ReportViewSet, TrancheViewSet
+from portal.api.notifications import NotificationViewSet
+from portal.api.views import not_found
+from providers.api.views import ProviderViewSet
+from tenders.api.awards import AwardViewSet
+from tenders.api.bids import BidViewSet
+from tenders.api.clarifications import ClarificationViewSet
+from tenders.api.evaluations import EvaluationViewSet, ScoreSheetViewSet
+from tenders.api.tenders import TenderViewSet
+
+# The documentation pages' title, in the reader's language.
+TITLE = _("The social contracting portal's API")
+
+router = SimpleRouter(use_regex_path=False)
+router.register("tenders", TenderViewSet, basename="tender")
+router.register("clarifications", ClarificationViewSet, basename="clarification")
+router.register("providers", ProviderViewSet, basename="provider")
+router.register("bids", BidViewSet, basename="bid")
+router.register("evaluations", EvaluationViewSet, basename="evaluation")
+router.register("score-sheets", ScoreSheetViewSet, basename="score-sheet")
+router.register("awards", AwardViewSet, basename="award")
+router.register("agreements", AgreementViewSet, basename="agreement")
+router.register("reports", ReportViewSet, basename="report")
+router.register("tranches", TrancheViewSet, basename="tranche")
+router.register("notifications", NotificationViewSet, basename="notification")
+
+app_name = "api"
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema", title=TITLE), name="docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema", title=TITLE), name="redoc"),
+    path("", include(router.urls)),
+    re_path(r"^.*$", not_found),
+]

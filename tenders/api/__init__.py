@@ -1,0 +1,1 @@
+"""The tenders part of the API: tenders, clarifications, bids, evaluations and awards."""

@@ -1,0 +1,127 @@
+"""Evaluations and score sheets, for the members of each panel only, with the blind rule of
+the panel pages: until their own sheet is submitted an evaluator reads no other evaluator's
+scores (``selectors.evaluation.visible_sheets``); a member who has not declared no conflict
+reads no sheet at all."""
+
+from django.core.exceptions import PermissionDenied
+from rest_framework import serializers
+from rest_framework.decorators import action
+
+from portal.api.views import ScopedViewSet, action_schema, body, validated
+from tenders import permissions_evaluation as rules
+from tenders.forms.evaluation import ReturnSheetForm, SeenEvaluationForm, SubmitSheetForm
+from tenders.models import Evaluation, Score, ScoreSheet
+from tenders.selectors import evaluation as selectors
+from tenders.services.evaluation.lifecycle import evaluation_complete
+from tenders.services.evaluation.scoring import sheet_return, sheet_submit
+from tenders.services.fingerprints import sheet_fingerprint
+
+
+class EvaluationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Evaluation
+        fields = ["id", "tender", "state", "deadline", "scoring_started_at", "completed_at"]
+
+
+class ScoreSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Score
+        fields = ["bid", "criterion", "points", "justification"]
+
+
+class SheetSerializer(serializers.ModelSerializer):
+    scores = ScoreSerializer(many=True, read_only=True)
+    own = serializers.SerializerMethodField()
+    fingerprint = serializers.SerializerMethodField(
+        help_text="Of your own draft sheet: send it back as ``seen`` to submit."
+    )
+
+    class Meta:
+        model = ScoreSheet
+        fields = [
+            "id",
+            "evaluation",
+            "state",
+            "own",
+            "submitted_at",
+            "returned_reason",
+            "returned_at",
+            "fingerprint",
+            "scores",
+        ]
+
+    def get_own(self, sheet) -> bool:
+        return sheet.member.user_id == self.context["request"].user.pk
+
+    def get_fingerprint(self, sheet) -> str | None:
+        if not self.get_own(sheet) or sheet.state != ScoreSheet.State.DRAFT:
+            return None
+        return sheet_fingerprint(sheet)
+
+
+class SeenSheet(serializers.Serializer):
+    seen_state = serializers.ChoiceField(choices=ScoreSheet.State.choices)
+
+
+class SubmitSheetBody(SeenSheet):
+    seen = serializers.CharField(help_text="Your sheet's ``fingerprint`` as you read it.")
+
+
+class ReturnSheetBody(SeenSheet):
+    reason = serializers.CharField()
+
+
+class SeenEvaluation(serializers.Serializer):
+    seen_state = serializers.ChoiceField(choices=Evaluation.State.choices)
+
+
+class EvaluationViewSet(ScopedViewSet):
+    """The evaluations on whose panel you hold a seat."""
+
+    serializer_class = EvaluationSerializer
+
+    def scoped(self, user):
+        if not rules.may_sit_on_panel(user):
+            return Evaluation.objects.none()
+        return Evaluation.objects.filter(members__user=user).distinct()
+
+    @action_schema(SeenEvaluation, EvaluationSerializer, "Complete the evaluation (the chair)")
+    @action(detail=True, methods=["post"])
+    def complete(self, request, pk=None):
+        evaluation = self.get_object()
+        if not rules.is_cleared_chair(request.user, evaluation):
+            raise PermissionDenied
+        data = validated(SeenEvaluationForm(body(request)))
+        return self.respond(evaluation_complete(actor=request.user, evaluation=evaluation, **data))
+
+
+def sheets_visible_to(user):
+    """The sheets the blind rule lets ``user`` read on every panel they sit on, and their own."""
+    visible = set()
+    for seat in selectors.my_seats(user):
+        evaluation = seat.evaluation
+        visible.update(selectors.visible_sheets(user, evaluation).values_list("pk", flat=True))
+        if rules.cleared_seat(user, evaluation) is not None:
+            visible.update(ScoreSheet.objects.filter(member=seat).values_list("pk", flat=True))
+    return ScoreSheet.objects.filter(pk__in=visible).select_related("member")
+
+
+class ScoreSheetViewSet(ScopedViewSet):
+    serializer_class = SheetSerializer
+
+    def scoped(self, user):
+        return sheets_visible_to(user).prefetch_related("scores")
+
+    @action_schema(SubmitSheetBody, SheetSerializer, "Submit your score sheet")
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        sheet = self.get_object()
+        data = validated(SubmitSheetForm(body(request)))
+        return self.respond(sheet_submit(actor=request.user, sheet=sheet, **data))
+
+    @action_schema(ReturnSheetBody, SheetSerializer, "Return a submitted sheet (the chair)")
+    @action(detail=True, methods=["post"], url_path="return", url_name="return")
+    def return_to_evaluator(self, request, pk=None):
+        sheet = self.get_object()
+        data = validated(ReturnSheetForm(body(request)))
+        return self.respond(sheet_return(actor=request.user, sheet=sheet, **data))
