@@ -14,6 +14,7 @@ import json
 import os
 import re
 import secrets
+import signal
 import socket
 import statistics
 import subprocess
@@ -89,13 +90,14 @@ def start_gunicorn(env, port):
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
-            if httpx.get(f"http://127.0.0.1:{port}/health/", timeout=2).status_code < 500:
+            floor = httpx.get(f"http://127.0.0.1:{port}/bench/floor/", timeout=2)
+            if floor.status_code < 500:
                 return server
         except httpx.TransportError:
             pass
         time.sleep(0.3)
     server.terminate()
-    raise SystemExit("gunicorn did not answer /health/ within a minute")
+    raise SystemExit("gunicorn did not answer within a minute")
 
 
 class Session:
@@ -197,9 +199,12 @@ def main(argv=None):
 
     if not Provider.objects.filter(registration_number__startswith="SCALE-").exists():
         manage(env, "populate_scale", "--factor", str(options.factor))
+    manage(env, "collectstatic", "--noinput", "--verbosity", "0")
     targets = pages()
     port = free_port()
     base = f"http://127.0.0.1:{port}"
+    # A stopped benchmark stops its server too (through the ``finally`` below).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     server = start_gunicorn(env, port)
     try:
         sessions = {}
