@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test install
+.PHONY: run test install bench
 
 install: $(VENV)/.installed
 
@@ -23,3 +23,10 @@ run: install
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The benchmark of the main pages against the framework's floor, on PostgreSQL and Redis
+# (DATABASE_URL, REDIS_URL); builds the scale programme first when the database has none.
+FACTOR ?= 0.1
+bench: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python bench/run.py --factor $(FACTOR) $(BENCH_ARGS)

@@ -1,0 +1,35 @@
+"""The ministry staff of the scale programme: a handful of each role, as a ministry has."""
+
+from dataclasses import dataclass
+
+from portal.scale import password_hash
+
+
+@dataclass
+class People:
+    officers: list
+    evaluators: list
+    approvers: list
+    grant_officers: list
+
+    def panel(self, seed):
+        """A chair and three evaluators, a different four for each ``seed`` in turn."""
+        size = len(self.evaluators)
+        return [self.evaluators[(seed + n) % size] for n in range(4)]
+
+
+def build_people(factor):
+    from tests.factories.portal import UserFactory
+
+    def staff(role, count, prefix):
+        return [
+            UserFactory(username=f"scale-{prefix}{n + 1}", password=password_hash(), **{role: True})
+            for n in range(max(count, 1))
+        ]
+
+    return People(
+        grant_officers=staff("grant_officer", round(10 * factor), "grants"),
+        officers=staff("procurement_officer", round(20 * factor), "procurement"),
+        evaluators=staff("evaluator", max(5, round(60 * factor)), "evaluator"),
+        approvers=staff("approver", round(4 * factor), "approver"),
+    )
