@@ -19,9 +19,13 @@ from django.utils import timezone
 from portal.documents.orphans import orphaned_names, remove_orphans
 from portal.documents.storage import generate_name, store
 from providers.models import DocumentType, ProviderDocument
+from providers.services import document_add, document_remove
 from tests.factories.documents import pdf_bytes, upload
+from tests.factories.grants import officer
 from tests.factories.providers import ProviderDocumentFactory, ProviderFactory, admin_of
-from tests.portal.conftest import free_port
+from tests.storage import free_port
+from tests.workflows.file_jobs import started_job
+from workflows.tasks import run_file_job
 
 pytestmark = [pytest.mark.django_db, pytest.mark.parametrize("media", ["s3"], indirect=True)]
 
@@ -114,6 +118,41 @@ def test_a_refused_upload_leaves_no_object_in_the_bucket(client, media):
     assert "file" in response.context["form"].errors
     assert media.names() == before == []
     assert not ProviderDocument.objects.exists()
+
+
+def test_a_repeated_upload_keeps_one_object_and_a_removed_document_none(
+    media, django_capture_on_commit_callbacks
+):
+    provider = ProviderFactory()
+    actor = admin_of(provider)
+    fields = {"document_type": DocumentType.CHARTER, "title": "Charter"}
+
+    with django_capture_on_commit_callbacks(execute=True):
+        first = document_add(actor=actor, provider=provider, upload=upload("pdf"), **fields)
+        again = document_add(actor=actor, provider=provider, upload=upload("pdf"), **fields)
+    assert again.pk == first.pk
+    assert media.names() == [first.file.name]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        document_remove(actor=actor, document=first)
+
+    assert media.names() == []
+
+
+def test_an_export_is_written_to_the_bucket_and_served_from_it(client, media):
+    client.force_login(officer())
+    started = client.post(reverse("grants:dashboard_csv", args=["summary"]))
+    job = started_job(started)
+
+    run_file_job(job.pk)
+
+    job.refresh_from_db()
+    assert media.names() == [job.file.name]
+    assert job.file.name.startswith("file-jobs/")
+    response = client.get(reverse("workflows:file_job_download", args=[job.pk]))
+    served = b"".join(response.streaming_content)
+    assert served == media.read(job.file.name)
+    assert served.decode("utf-8-sig").splitlines()[0] == "Figure,Value"
 
 
 def test_the_orphan_finder_lists_and_removes_objects_no_row_references(media):

@@ -1,4 +1,4 @@
-"""The document tests run twice: on the local file system and on an S3 API.
+"""Document, export and report tests run twice: on the local file system and on an S3 API.
 
 The S3 API is the server at ``AWS_S3_ENDPOINT_URL`` when that is set (CI may point it at MinIO),
 otherwise a moto server this test run starts on a free loopback port. Each test gets its own
