@@ -23,7 +23,7 @@ from providers.services import document_add, document_remove
 from tests.factories.documents import pdf_bytes, upload
 from tests.factories.grants import officer
 from tests.factories.providers import ProviderDocumentFactory, ProviderFactory, admin_of
-from tests.storage import free_port
+from tests.storage import BUCKET, free_port
 from tests.workflows.file_jobs import started_job
 from workflows.tasks import run_file_job
 
@@ -47,6 +47,34 @@ def bucket_down(media, settings):
     }
     settings.STORAGES = {**settings.STORAGES, "default": {**default, "OPTIONS": options}}
     return media
+
+
+@pytest.fixture
+def restartable_bucket(media, settings):
+    """The bucket served by an S3 server of this test's own, which the test may stop and start
+    again on the same port (what it stored stays, as on a restarted MinIO)."""
+    from moto.server import ThreadedMotoServer
+
+    port = free_port()
+    server = {"moto": ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)}
+    server["moto"].start()
+    default = settings.STORAGES["default"]
+    options = {
+        **default["OPTIONS"],
+        "endpoint_url": f"http://127.0.0.1:{port}",
+        "client_config": Config(retries={"max_attempts": 1}, connect_timeout=1),
+    }
+    settings.STORAGES = {**settings.STORAGES, "default": {**default, "OPTIONS": options}}
+
+    def stop():
+        server["moto"].stop()
+
+    def start():
+        server["moto"] = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+        server["moto"].start()
+
+    yield stop, start
+    server["moto"].stop()
 
 
 def signed_in_admin(client, provider, language="en"):
@@ -182,6 +210,28 @@ def test_an_upload_while_the_bucket_is_down_is_refused_and_records_nothing(
     assert not ProviderDocument.objects.exists()
 
 
+def test_an_upload_refused_while_the_server_is_stopped_succeeds_once_it_is_back(
+    client, media, restartable_bucket
+):
+    stop, start = restartable_bucket
+    provider = ProviderFactory()
+    stop()
+
+    refused = upload_document(client, provider, pdf_bytes(), "tk")
+
+    assert BUCKET_DOWN["tk"] in " ".join(refused.context["form"].errors["file"])
+    assert not ProviderDocument.objects.exists()
+    start()
+    page = client.get(reverse("providers:documents"))
+    accepted = upload_document(client, provider, pdf_bytes(), "tk")
+
+    assert page.status_code == 200
+    assert accepted.status_code == 302
+    document = ProviderDocument.objects.get(provider=provider)
+    assert media.names() == [document.file.name]
+    assert media.read(document.file.name) == pdf_bytes()
+
+
 def test_a_download_while_the_bucket_is_down_answers_503(client, media, request):
     document = ProviderDocumentFactory()
     signed_in_admin(client, document.provider, "ru")
@@ -193,8 +243,15 @@ def test_a_download_while_the_bucket_is_down_answers_503(client, media, request)
     assert "Файловое хранилище не отвечает" in response.content.decode()
 
 
+def test_the_health_probe_writes_reads_and_deletes_in_the_bucket_it_names(client, media):
+    response = client.get(reverse("health"))
+
+    assert response.json()["storage"] == {"ok": True, "backend": "S3Storage", "bucket": BUCKET}
+    assert media.names() == []
+
+
 def test_the_health_page_names_the_bucket_storage_when_it_does_not_answer(client, bucket_down):
     response = client.get(reverse("health"))
 
     assert response.status_code == 503
-    assert response.json()["storage"] == {"ok": False, "backend": "S3Storage"}
+    assert response.json()["storage"] == {"ok": False, "backend": "S3Storage", "bucket": BUCKET}
