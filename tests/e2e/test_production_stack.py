@@ -39,8 +39,9 @@ from workflows.models import OutboxMessage, SweepRun
 
 pytestmark = [pytest.mark.e2e, pytest.mark.integration]
 
-# Sweeps run in name order; once this one has recorded a run, every sweep the story waits for
-# (bids opening, awards becoming final, grants starting, reports opening) has run.
+# Sweeps run in name order, from the first to the last the story waits for (grants starting,
+# reports opening, awards becoming final, bids opening).
+FIRST_SWEEP = "grants.activate_agreements"
 LAST_SWEEP = "tenders.questions_reminder"
 # A sweep, an activation and a delivery each take well under this on the worker.
 PATIENCE = 60
@@ -128,15 +129,27 @@ class ServerCalendar:
         move_the_grant_back(report.agreement, day_after - timezone.localdate())
 
     def sweep(self):
-        before = last_sweep()
+        sent = timezone.now()
         app.send_task("workflows.run_sweeps", queue=self.stack.queue)
-        wait_for(lambda: last_sweep() != before, timeout=PATIENCE, message="the worker's sweep")
+        wait_for(lambda: swept_since(sent), timeout=PATIENCE, message="the worker's sweep")
         wait_for(nothing_to_deliver, timeout=PATIENCE, message="the worker's deliveries")
 
 
 def last_sweep():
-    run = SweepRun.objects.filter(name=LAST_SWEEP).first()
+    return ran_at(LAST_SWEEP)
+
+
+def ran_at(name):
+    run = SweepRun.objects.filter(name=name).first()
     return run.last_success_at if run else None
+
+
+def swept_since(moment):
+    """Whether a whole pass of the sweeps ran after ``moment``: its first sweep ended after it
+    (a pass under way at ``moment`` may have read the rows before they were due) and its last
+    one ended after the first."""
+    first, last = ran_at(FIRST_SWEEP), ran_at(LAST_SWEEP)
+    return first is not None and last is not None and moment < first <= last
 
 
 def nothing_to_deliver():
