@@ -46,6 +46,9 @@ def check_all():
             report[part] = {"ok": True}
     # Which storage answered (or not): a local folder and a bucket fail in different ways.
     report["storage"]["backend"] = settings.STORAGES["default"]["BACKEND"].rsplit(".", 1)[-1]
+    bucket = getattr(default_storage, "bucket_name", None)
+    if bucket:
+        report["storage"]["bucket"] = bucket
     return report
 
 

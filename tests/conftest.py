@@ -7,6 +7,8 @@ from django.apps import apps as django_apps
 from django.core.management import call_command
 from django.db import connection, transaction
 
+pytest_plugins = ["tests.storage"]
+
 
 def in_ci():
     return os.environ.get("CI", "").lower() in {"1", "true", "yes"}

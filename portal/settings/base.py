@@ -8,12 +8,14 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from boto3.s3.transfer import TransferConfig
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from portal.settings.checks import (
     refuse_insecure_production,
+    refuse_loopback_http_elsewhere,
     refuse_malformed_360giving_prefix,
     refuse_malformed_ocds_prefix,
 )
@@ -153,6 +155,11 @@ if AWS_STORAGE_BUCKET_NAME:
     DEFAULT_FILE_STORAGE_BACKEND = "storages.backends.s3.S3Storage"
 else:
     DEFAULT_FILE_STORAGE_BACKEND = "django.core.files.storage.FileSystemStorage"
+# A document goes to the bucket in one streamed PUT and comes back through a temporary file on
+# disk once past 1 MiB, read and written in the request's thread: the web process never holds
+# a whole file in memory. Files past 64 MiB (backups) go in 8 MiB parts.
+AWS_S3_MAX_MEMORY_SIZE = 1024 * 1024
+AWS_S3_TRANSFER_CONFIG = TransferConfig(multipart_threshold=64 * 1024 * 1024, use_threads=False)
 STORAGES = {
     "default": {"BACKEND": DEFAULT_FILE_STORAGE_BACKEND},
     "staticfiles": {
@@ -285,17 +292,22 @@ CACHES = {
     )
 }
 
-SESSION_COOKIE_SECURE = not DEBUG
-CSRF_COOKIE_SECURE = not DEBUG
-LANGUAGE_COOKIE_SECURE = not DEBUG
+# Production settings served over plain HTTP on this machine only (a smoke test of the
+# production image before HTTPS is in front of it): cookies not marked secure, no redirect.
+LOOPBACK_HTTP = env.bool("DJANGO_LOOPBACK_HTTP", default=False)
+refuse_loopback_http_elsewhere(loopback_http=LOOPBACK_HTTP, allowed_hosts=ALLOWED_HOSTS)
+HTTPS_ONLY = not DEBUG and not LOOPBACK_HTTP
+SESSION_COOKIE_SECURE = HTTPS_ONLY
+CSRF_COOKIE_SECURE = HTTPS_ONLY
+LANGUAGE_COOKIE_SECURE = HTTPS_ONLY
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 # In production plain HTTP is redirected and browsers are told to use HTTPS only; the health
 # endpoint stays reachable over HTTP for container health checks.
-SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=HTTPS_ONLY)
 SECURE_REDIRECT_EXEMPT = [r"^health/$"]
-SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=0 if DEBUG else 3600)
+SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=3600 if HTTPS_ONLY else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
 SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=False)
 X_FRAME_OPTIONS = "DENY"

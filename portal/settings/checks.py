@@ -19,6 +19,19 @@ def refuse_insecure_production(*, debug, secret_key, default_secret_key, allowed
         )
 
 
+LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
+
+
+def refuse_loopback_http_elsewhere(*, loopback_http, allowed_hosts):
+    """Raise ImproperlyConfigured when plain HTTP is asked for a portal reachable by any host
+    name other than the loopback's: cookies without the secure flag must never cross a network."""
+    if loopback_http and not set(allowed_hosts) <= LOOPBACK_HOSTS:
+        raise ImproperlyConfigured(
+            "DJANGO_LOOPBACK_HTTP is only for a portal served on the loopback address: "
+            f"DJANGO_ALLOWED_HOSTS may then name only {', '.join(sorted(LOOPBACK_HOSTS))}."
+        )
+
+
 # An OCDS prefix is "ocds-" and six letters or digits, registered by the publisher with the
 # Open Contracting Partnership.
 OCDS_PREFIX_FORM = re.compile(r"ocds-[a-z0-9]{6}")

@@ -5,6 +5,7 @@ skipped, except in CI, where they fail.
 """
 
 import os
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -36,14 +37,15 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def new_page(browser, live_server):
-    """Open pages in fresh browser contexts (one per user: separate cookies) on the live server."""
+@contextmanager
+def page_opener(browser, base_url):
+    """``open_page()`` opens a page in a fresh browser context (one per user: separate cookies)
+    on the server at ``base_url``; every context is closed at the end."""
     contexts = []
 
     def open_page(*, width=1280, height=900, locale="en-GB"):
         context = browser.new_context(
-            base_url=live_server.url,
+            base_url=base_url,
             viewport={"width": width, "height": height},
             locale=locale,
         )
@@ -51,9 +53,18 @@ def new_page(browser, live_server):
         contexts.append(context)
         return context.new_page()
 
-    yield open_page
-    for context in contexts:
-        context.close()
+    try:
+        yield open_page
+    finally:
+        for context in contexts:
+            context.close()
+
+
+@pytest.fixture
+def new_page(browser, live_server):
+    """Open pages in fresh browser contexts on the live server (see ``page_opener``)."""
+    with page_opener(browser, live_server.url) as open_page:
+        yield open_page
 
 
 @pytest.fixture

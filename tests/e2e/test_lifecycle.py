@@ -1,10 +1,11 @@
 """The whole life of a tender and its grant, done by its users in the browser.
 
-Every state change is a click; time is moved by the test (time-machine, whose clock the live
-server's thread shares), the deadline sweeps run in-process as the beat task would run them,
-and the outbox is delivered in-process as the worker would deliver it. Rows that are only
-preconditions (an organisation's papers and trained staff, the draft tender) come from the
-factories.
+Every state change is a click. Here time is moved by the test (time-machine, whose clock the
+live server's thread shares), the deadline sweeps run in-process as the beat task would run
+them, and the outbox is delivered in-process as the worker would deliver it; the same story
+runs on the production stack in ``test_production_stack.py`` with a calendar of its own. Rows
+that are only preconditions (an organisation's papers and trained staff, the draft tender) come
+from the factories.
 """
 
 import datetime
@@ -63,24 +64,55 @@ class Cast:
         return steps
 
 
-def pass_the_submission_deadline(clock, tender):
-    """Move the clock past ``tender``'s submission deadline.
+def bring_the_submission_deadline_back(tender):
+    """Put ``tender``'s submission deadline a second before the database's present.
 
     On PostgreSQL the database's clock decides when bids open (``database_now``), and no test
-    can move it; there the deadline is brought back to the database's present instead, with
-    the bids already in left as they are, and the application's clock moved past it too.
+    can move it; the bids already in are left as they are.
     """
-    if connection.vendor == "postgresql":
-        moment = database_now() - datetime.timedelta(seconds=1)
-        Tender.objects.filter(pk=tender.pk).update(
-            questions_deadline=min(tender.questions_deadline, moment),
-            submission_deadline=moment,
+    moment = database_now() - datetime.timedelta(seconds=1)
+    Tender.objects.filter(pk=tender.pk).update(
+        questions_deadline=min(tender.questions_deadline, moment),
+        submission_deadline=moment,
+    )
+    tender.refresh_from_db()
+
+
+class MovedClock:
+    """The story's calendar in this process: the clock is moved to each moment, and the sweeps
+    and deliveries run here, as beat and the worker would run them."""
+
+    def __init__(self, clock):
+        self.clock = clock
+
+    def pass_the_submission_deadline(self, tender):
+        if connection.vendor == "postgresql":
+            bring_the_submission_deadline_back(tender)
+        self.clock.move_to(tender.submission_deadline + datetime.timedelta(minutes=5))
+
+    def end_the_standstill(self, decision):
+        self.clock.move_to(decision.standstill_ends_at + datetime.timedelta(minutes=5))
+
+    def reach_the_start(self, agreement):
+        self.clock.move_to(
+            datetime.datetime.combine(agreement.start_date, datetime.time(9), tzinfo=ASHGABAT)
         )
-        tender.refresh_from_db()
-    clock.move_to(tender.submission_deadline + datetime.timedelta(minutes=5))
+
+    def end_the_period(self, report):
+        day_after = report.period_end + datetime.timedelta(days=1)
+        self.clock.move_to(datetime.datetime.combine(day_after, datetime.time(9), tzinfo=ASHGABAT))
+
+    def sweep(self):
+        sweeps.run_all()
+        deliver_outbox()
 
 
 def test_a_tender_goes_from_sign_up_to_a_paid_tranche(new_page, clock):
+    live_from_sign_up_to_a_paid_tranche(new_page, MovedClock(clock))
+
+
+def live_from_sign_up_to_a_paid_tranche(new_page, calendar):
+    """The story, told on ``calendar`` (``MovedClock`` or the production stack's)."""
     cast = Cast(new_page)
     officer = cast.officer
 
@@ -121,9 +153,8 @@ def test_a_tender_goes_from_sign_up_to_a_paid_tranche(new_page, clock):
     assert tender.clarifications.count() == 2
 
     # The deadline passes and the bids open.
-    pass_the_submission_deadline(clock, tender)
-    sweeps.run_all()
-    deliver_outbox()
+    calendar.pass_the_submission_deadline(tender)
+    calendar.sweep()
     tender.refresh_from_db()
     assert tender.state == Tender.State.CLOSED, tender.state
     assert Notification.objects.filter(recipient=first.user).exists()
@@ -164,9 +195,8 @@ def test_a_tender_goes_from_sign_up_to_a_paid_tranche(new_page, clock):
     approver.click("Approve the award")
     decision.refresh_from_db()
     assert decision.state == "approved", decision.state
-    clock.move_to(decision.standstill_ends_at + datetime.timedelta(minutes=5))
-    sweeps.run_all()
-    deliver_outbox()
+    calendar.end_the_standstill(decision)
+    calendar.sweep()
     decision.refresh_from_db()
     assert decision.state == "final", decision.state
 
@@ -190,9 +220,7 @@ def test_a_tender_goes_from_sign_up_to_a_paid_tranche(new_page, clock):
     grantee.click("Confirm the signed agreement")
     agreement.refresh_from_db()
     assert agreement.state == "signed", (agreement.state, problems)
-    clock.move_to(
-        datetime.datetime.combine(agreement.start_date, datetime.time(9), tzinfo=ASHGABAT)
-    )
+    calendar.reach_the_start(agreement)
     grant_officer.log_in(grant_officer_user)
     grant_officer.page.goto(f"/grants/{agreement.pk}/")
     grant_officer.click("Activate")
@@ -202,13 +230,8 @@ def test_a_tender_goes_from_sign_up_to_a_paid_tranche(new_page, clock):
 
     # The first report opens after its period; it is submitted, returned, resubmitted, accepted.
     report = agreement.reports.order_by("period_start").first()
-    clock.move_to(
-        datetime.datetime.combine(
-            report.period_end + datetime.timedelta(days=1), datetime.time(9), tzinfo=ASHGABAT
-        )
-    )
-    sweeps.run_all()
-    deliver_outbox()
+    calendar.end_the_period(report)
+    calendar.sweep()
     report.refresh_from_db()
     assert report.state == "open", report.state
     fill_report(report)  # the figures and texts are a precondition, not a step

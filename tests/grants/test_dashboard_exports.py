@@ -6,6 +6,7 @@ import io
 from decimal import Decimal
 
 import openpyxl
+import pytest
 from django.urls import reverse
 from django.utils import translation
 from django.utils.http import urlencode
@@ -15,6 +16,8 @@ from grants.models import PilotReport
 from tests.factories.grants import officer
 from tests.workflows.file_jobs import run_and_download, started_job
 from workflows.tasks import run_file_job
+
+pytestmark = pytest.mark.usefixtures("media")
 
 DASHBOARD = reverse("grants:dashboard")
 

@@ -19,9 +19,13 @@ from django.utils import timezone
 from portal.documents.orphans import orphaned_names, remove_orphans
 from portal.documents.storage import generate_name, store
 from providers.models import DocumentType, ProviderDocument
+from providers.services import document_add, document_remove
 from tests.factories.documents import pdf_bytes, upload
+from tests.factories.grants import officer
 from tests.factories.providers import ProviderDocumentFactory, ProviderFactory, admin_of
-from tests.portal.conftest import free_port
+from tests.storage import BUCKET, free_port
+from tests.workflows.file_jobs import started_job
+from workflows.tasks import run_file_job
 
 pytestmark = [pytest.mark.django_db, pytest.mark.parametrize("media", ["s3"], indirect=True)]
 
@@ -43,6 +47,34 @@ def bucket_down(media, settings):
     }
     settings.STORAGES = {**settings.STORAGES, "default": {**default, "OPTIONS": options}}
     return media
+
+
+@pytest.fixture
+def restartable_bucket(media, settings):
+    """The bucket served by an S3 server of this test's own, which the test may stop and start
+    again on the same port (what it stored stays, as on a restarted MinIO)."""
+    from moto.server import ThreadedMotoServer
+
+    port = free_port()
+    server = {"moto": ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)}
+    server["moto"].start()
+    default = settings.STORAGES["default"]
+    options = {
+        **default["OPTIONS"],
+        "endpoint_url": f"http://127.0.0.1:{port}",
+        "client_config": Config(retries={"max_attempts": 1}, connect_timeout=1),
+    }
+    settings.STORAGES = {**settings.STORAGES, "default": {**default, "OPTIONS": options}}
+
+    def stop():
+        server["moto"].stop()
+
+    def start():
+        server["moto"] = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+        server["moto"].start()
+
+    yield stop, start
+    server["moto"].stop()
 
 
 def signed_in_admin(client, provider, language="en"):
@@ -116,6 +148,41 @@ def test_a_refused_upload_leaves_no_object_in_the_bucket(client, media):
     assert not ProviderDocument.objects.exists()
 
 
+def test_a_repeated_upload_keeps_one_object_and_a_removed_document_none(
+    media, django_capture_on_commit_callbacks
+):
+    provider = ProviderFactory()
+    actor = admin_of(provider)
+    fields = {"document_type": DocumentType.CHARTER, "title": "Charter"}
+
+    with django_capture_on_commit_callbacks(execute=True):
+        first = document_add(actor=actor, provider=provider, upload=upload("pdf"), **fields)
+        again = document_add(actor=actor, provider=provider, upload=upload("pdf"), **fields)
+    assert again.pk == first.pk
+    assert media.names() == [first.file.name]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        document_remove(actor=actor, document=first)
+
+    assert media.names() == []
+
+
+def test_an_export_is_written_to_the_bucket_and_served_from_it(client, media):
+    client.force_login(officer())
+    started = client.post(reverse("grants:dashboard_csv", args=["summary"]))
+    job = started_job(started)
+
+    run_file_job(job.pk)
+
+    job.refresh_from_db()
+    assert media.names() == [job.file.name]
+    assert job.file.name.startswith("file-jobs/")
+    response = client.get(reverse("workflows:file_job_download", args=[job.pk]))
+    served = b"".join(response.streaming_content)
+    assert served == media.read(job.file.name)
+    assert served.decode("utf-8-sig").splitlines()[0] == "Figure,Value"
+
+
 def test_the_orphan_finder_lists_and_removes_objects_no_row_references(media):
     document = ProviderDocumentFactory()
     orphan = default_storage.save(generate_name("tenders/bids", "pdf"), ContentFile(b"left"))
@@ -143,6 +210,28 @@ def test_an_upload_while_the_bucket_is_down_is_refused_and_records_nothing(
     assert not ProviderDocument.objects.exists()
 
 
+def test_an_upload_refused_while_the_server_is_stopped_succeeds_once_it_is_back(
+    client, media, restartable_bucket
+):
+    stop, start = restartable_bucket
+    provider = ProviderFactory()
+    stop()
+
+    refused = upload_document(client, provider, pdf_bytes(), "tk")
+
+    assert BUCKET_DOWN["tk"] in " ".join(refused.context["form"].errors["file"])
+    assert not ProviderDocument.objects.exists()
+    start()
+    page = client.get(reverse("providers:documents"))
+    accepted = upload_document(client, provider, pdf_bytes(), "tk")
+
+    assert page.status_code == 200
+    assert accepted.status_code == 302
+    document = ProviderDocument.objects.get(provider=provider)
+    assert media.names() == [document.file.name]
+    assert media.read(document.file.name) == pdf_bytes()
+
+
 def test_a_download_while_the_bucket_is_down_answers_503(client, media, request):
     document = ProviderDocumentFactory()
     signed_in_admin(client, document.provider, "ru")
@@ -154,8 +243,15 @@ def test_a_download_while_the_bucket_is_down_answers_503(client, media, request)
     assert "Файловое хранилище не отвечает" in response.content.decode()
 
 
+def test_the_health_probe_writes_reads_and_deletes_in_the_bucket_it_names(client, media):
+    response = client.get(reverse("health"))
+
+    assert response.json()["storage"] == {"ok": True, "backend": "S3Storage", "bucket": BUCKET}
+    assert media.names() == []
+
+
 def test_the_health_page_names_the_bucket_storage_when_it_does_not_answer(client, bucket_down):
     response = client.get(reverse("health"))
 
     assert response.status_code == 503
-    assert response.json()["storage"] == {"ok": False, "backend": "S3Storage"}
+    assert response.json()["storage"] == {"ok": False, "backend": "S3Storage", "bucket": BUCKET}

@@ -79,6 +79,23 @@ def test_production_settings_are_secure_by_default(tmp_path):
     assert result.stdout.split() == ["False", "True", "True", "True", "True"]
 
 
+def test_loopback_http_relaxes_cookies_and_redirects_for_the_loopback_only(tmp_path):
+    code = SETUP.replace(
+        "print('started')",
+        "from django.conf import settings as s; print(s.DEBUG, s.SESSION_COOKIE_SECURE, "
+        "s.CSRF_COOKIE_SECURE, s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS)",
+    )
+    loopback = {"DJANGO_SECRET_KEY": SECRET, "DJANGO_LOOPBACK_HTTP": "true"}
+
+    relaxed = run(code, tmp_path, DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost", **loopback)
+    refused = run(code, tmp_path, DJANGO_ALLOWED_HOSTS="127.0.0.1,portal.example.org", **loopback)
+
+    assert relaxed.returncode == 0, relaxed.stderr
+    assert relaxed.stdout.split() == ["False", "False", "False", "False", "0"]
+    assert refused.returncode != 0
+    assert "DJANGO_LOOPBACK_HTTP" in refused.stderr
+
+
 @pytest.mark.parametrize(
     "check",
     [

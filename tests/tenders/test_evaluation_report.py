@@ -14,7 +14,7 @@ from tests.factories.providers import admin_of
 from tests.factories.tenders import PanelMemberFactory, TenderFactory, score_all, scoring_evaluation
 from tests.workflows.file_jobs import run_and_download
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from workflows.errors import DomainError
 from workflows.models import FileJob
 from workflows.tasks import relay_file_jobs, run_file_job
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 
 ECHO = "tests.echo"
 BROKEN = "tests.broken"

@@ -1,4 +1,4 @@
-"""The document tests run twice: on the local file system and on an S3 API.
+"""Document, export and report tests run twice: on the local file system and on an S3 API.
 
 The S3 API is the server at ``AWS_S3_ENDPOINT_URL`` when that is set (CI may point it at MinIO),
 otherwise a moto server this test run starts on a free loopback port. Each test gets its own
@@ -110,6 +110,11 @@ class StoredFiles:
     def key(self, name):
         return posixpath.join(self.location, name)
 
+    def clear(self):
+        """Delete what the test stored in the bucket."""
+        for name in self.names():
+            self.server.client.delete_object(Bucket=BUCKET, Key=self.key(name))
+
 
 @pytest.fixture(params=["local", "s3"])
 def media(request, settings, tmp_path):
@@ -119,7 +124,13 @@ def media(request, settings, tmp_path):
     if request.param == "local":
         yield StoredFiles("local", root=settings.MEDIA_ROOT)
         return
-    server = request.getfixturevalue("s3_server")
+    stored = in_bucket(settings, request.getfixturevalue("s3_server"))
+    yield stored
+    stored.clear()
+
+
+def in_bucket(settings, server):
+    """Point the default storage at a fresh folder of ``server``'s bucket; return its files."""
     location = f"tests/{uuid.uuid4().hex}"
     settings.STORAGES = {
         **settings.STORAGES,
@@ -138,7 +149,4 @@ def media(request, settings, tmp_path):
             },
         },
     }
-    stored = StoredFiles("s3", server=server, location=location)
-    yield stored
-    for name in stored.names():
-        server.client.delete_object(Bucket=BUCKET, Key=stored.key(name))
+    return StoredFiles("s3", server=server, location=location)
