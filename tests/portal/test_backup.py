@@ -19,7 +19,7 @@ from portal.backup import BackupError, backup, restore, row_counts, sha256_of, s
 from portal.documents.storage import store
 from tests.factories.documents import upload
 from tests.factories.providers import ProviderDocumentFactory
-from tests.portal.conftest import BUCKET
+from tests.storage import BUCKET
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

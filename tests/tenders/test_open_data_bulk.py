@@ -20,7 +20,6 @@ from tenders.models import BulkFile, Release
 from tenders.opendata.bulk import bulk_files_write
 from tenders.opendata.validation import RELEASE_PACKAGE, errors
 from tenders.tasks import write_bulk_files
-from tests.portal.conftest import media, s3_server  # noqa: F401 - the storage backends
 from tests.tenders.open_data_support import BID_SECRETS, cancelled_tender, lifecycle
 
 pytestmark = pytest.mark.django_db
