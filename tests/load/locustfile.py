@@ -16,12 +16,14 @@ import os
 import re
 from collections import Counter
 from http.cookies import SimpleCookie
+from pathlib import Path
 from urllib.parse import urlencode
 
 from locust import FastHttpUser, between, events, task
 from urllib3 import encode_multipart_formdata
 
-PLAN = json.loads(open(os.environ["PORTAL_LOAD_PLAN"], encoding="utf-8").read())
+PLAN = json.loads(Path(os.environ["PORTAL_LOAD_PLAN"]).read_text(encoding="utf-8"))
+DOCUMENT = Path(PLAN["document"]).read_bytes()
 THINK = between(*PLAN["think_seconds"])
 NGO_ACCOUNTS = itertools.cycle(PLAN["ngo_accounts"])
 OFFICER_SESSIONS = itertools.cycle(PLAN["officer_sessions"])
@@ -47,8 +49,7 @@ def count_answer(request_type, name, response, exception, **kwargs):
 
 @events.quitting.add_listener
 def write_results(environment, **kwargs):
-    with open(PLAN["results"], "w", encoding="utf-8") as out:
-        json.dump(results, out)
+    Path(PLAN["results"]).write_text(json.dumps(results), encoding="utf-8")
 
 
 class PortalUser(FastHttpUser):
@@ -182,14 +183,13 @@ class NGOUser(PortalUser):
         )
         self.wait()
         path, html = self.form("documents")
-        with open(PLAN["document"], "rb") as document:
-            self.post(
-                path,
-                html,
-                {"seen_state": self.seen_state(html), "title": "Work plan"},
-                file=("file", ("work-plan.pdf", document.read(), "application/pdf")),
-                name="upload document",
-            )
+        self.post(
+            path,
+            html,
+            {"seen_state": self.seen_state(html), "title": "Work plan"},
+            file=("file", ("work-plan.pdf", DOCUMENT, "application/pdf")),
+            name="upload document",
+        )
         self.wait()
         path, html = self.form("submit")
         submitted = self.post(path, html, dict(HIDDEN.findall(html)), name="submit bid")
