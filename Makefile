@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test install bench
+.PHONY: run test install bench load
 
 install: $(VENV)/.installed
 
@@ -30,3 +30,10 @@ FACTOR ?= 0.1
 bench: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python bench/run.py --factor $(FACTOR) $(BENCH_ARGS)
+
+# The busiest-day load test in full: 200 NGO users for 10 minutes, on PostgreSQL and Redis
+# (DATABASE_URL and REDIS_URL, as for the tests against real services).
+load: export PORTAL_LOAD_USERS ?= 200
+load: export PORTAL_LOAD_SECONDS ?= 600
+load: install
+	$(BIN)/python -m pytest tests/load -s -q
