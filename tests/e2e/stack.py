@@ -18,8 +18,9 @@ import urllib.request
 from pathlib import Path
 
 from django.conf import settings
+from django.db import connection
 
-from tests.integration.conftest import wait_for, worker_database_url
+from tests.faults.processes import database_url, wait_for
 from tests.storage import BUCKET, REGION, free_port
 
 BIN = Path(sys.executable).parent
@@ -50,7 +51,7 @@ class Stack:
             ),
             "PORTAL_VAR_DIR": str(folder / "var"),
             "PORTAL_SITE_URL": self.url,
-            "DATABASE_URL": worker_database_url(),
+            "DATABASE_URL": database_url(connection.settings_dict),
             "REDIS_URL": os.environ["REDIS_URL"],
             "CELERY_QUEUE": queue,
             "EMAIL_URL": f"filemail:///{folder / 'mail'}",
