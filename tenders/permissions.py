@@ -87,3 +87,8 @@ def _member_role(user, provider_id):
         .values_list("role", flat=True)
         .first()
     )
+
+
+def can_sit_on_committee(user):
+    """Procurement officers and evaluators may be named to a tender's opening committee."""
+    return portal_permissions.is_procurement_officer(user) or portal_permissions.is_evaluator(user)
