@@ -25,6 +25,8 @@ class DemoLogin:
     password: str
     role: str
     email: str
+    # The opening passphrase of a member of the demo tenders' opening committee.
+    passphrase: str = ""
 
 
 @dataclass

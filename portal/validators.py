@@ -33,6 +33,8 @@ MAX_CRITERION_POINTS = 100
 # Reports and tranches of one agreement are numbered 1..MAX_PERIODS (monthly over 10 years).
 MAX_PERIODS = 120
 MAX_BIDDING_DAYS = 365
+# Members of a tender's opening committee.
+MAX_COMMITTEE = 7
 
 # Dates of the programme (grant periods, reports, payments, expiry of documents) and of
 # past events (an organisation's registration, a course) lie within these years.

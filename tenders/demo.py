@@ -21,6 +21,7 @@ from portal.models import Etrap, Role, ServiceType, TargetGroup, User, Velayat
 from providers.demo import demo_pdf
 from providers.models import DocumentType
 from tenders import demo_evaluation
+from tenders.demo_committee import name_committee, show_passphrases
 from tenders.localtime import ASHGABAT
 from tenders.models import Tender
 from tenders.services.tender import tender_create, tender_publish
@@ -252,6 +253,7 @@ def publish_demo_tender(officer, spec, *, submission_days=None, grant_start=None
             documents=[("Tehniki tabşyryk", _terms(spec))],
         )
     if tender.state == Tender.State.DRAFT:
+        name_committee(officer, tender)
         tender = tender_publish(actor=officer, tender=tender)
     return tender
 
@@ -305,6 +307,7 @@ def build(demo):
         demo.stdout.write(demo_evaluation.NO_HISTORY + "\n")
         open_specs = TENDERS
     build_demo_tenders(demo.stdout, open_specs)
+    show_passphrases(demo)
 
 
 BUILDERS = [build]

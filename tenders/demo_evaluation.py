@@ -27,6 +27,7 @@ from portal.models import Role
 from providers.demo import MINISTRY, demo_pdf
 from providers.models import MemberRole, Provider
 from providers.services import staff_add, training_add
+from tenders import demo_committee
 from tenders.localtime import ASHGABAT
 from tenders.models import Bid, PanelMember, ScoreSheet, Tender
 from tenders.services.award.decision import award_approve, award_propose
@@ -43,7 +44,6 @@ from tenders.services.evaluation.lifecycle import evaluation_complete, evaluatio
 from tenders.services.evaluation.panel import declaration_make, evaluation_create, panel_member_add
 from tenders.services.evaluation.scoring import sheet_save, sheet_submit
 from tenders.services.evaluation.screening import screening_decide
-from tenders.services.opening import tender_open_bids
 from workflows import delivery
 from workflows.models import OutboxMessage
 
@@ -226,7 +226,7 @@ def build_seed_history(demo, specs, *, officer, find, publish):
             if in_the_past and tender.state == Tender.State.PUBLISHED:
                 _bid(tender, providers, table, timeline)
                 with at(timeline.day(1, 9)):
-                    tender = tender_open_bids(tender=tender)
+                    tender = demo_committee.open_bids(tender)
             if tender.state == Tender.State.CLOSED:
                 _evaluate(tender, people, table, timeline)
         demo.stdout.write(f"Tender {tender.reference} {tender.title_en}: {_state(tender)}\n")

@@ -1,6 +1,17 @@
 from django.urls import path
 
-from tenders.views import bid, bid_actions, bid_parts, clarification, integrity, public, tender
+from tenders.views import (
+    bid,
+    bid_actions,
+    bid_package,
+    bid_parts,
+    clarification,
+    committee,
+    integrity,
+    opening,
+    public,
+    tender,
+)
 
 app_name = "tenders"
 
@@ -21,6 +32,9 @@ urlpatterns = [
     path("manage/<int:pk>/", tender.tender_manage, name="manage_detail"),
     path("manage/<int:pk>/edit/", tender.tender_edit, name="edit"),
     path("manage/<int:pk>/publish/", tender.tender_publish_view, name="publish"),
+    path("manage/<int:pk>/committee/", committee.tender_committee, name="committee"),
+    path("<int:pk>/opening/", opening.tender_opening, name="opening"),
+    path("opening/passphrase/", committee.opening_passphrase, name="opening_passphrase"),
     path("manage/<int:pk>/cancel/", tender.tender_cancel_view, name="cancel"),
     path("manage/<int:pk>/amend/", tender.tender_amend_view, name="amend"),
     path("manage/<int:pk>/questions/", clarification.questions, name="questions"),
@@ -57,6 +71,7 @@ urlpatterns = [
     path("bids/<int:pk>/withdraw/", bid_actions.bid_withdraw_view, name="bid_withdraw"),
     path("bids/<int:pk>/reconfirm/", bid_actions.bid_reconfirm_view, name="bid_reconfirm"),
     path("bids/<int:pk>/receipt/", bid_actions.bid_receipt, name="bid_receipt"),
+    path("bids/<int:pk>/package/", bid_package.bid_package, name="bid_package"),
 ]
 
 # Evaluation and award.

@@ -129,6 +129,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# scrypt's CPU and memory cost for opening passphrases (2**15 with r=8 takes 32 MiB a try).
+OPENING_SCRYPT_COST = 2**15
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("tk", _("Turkmen")), ("ru", _("Russian")), ("en", _("English"))]

@@ -21,6 +21,7 @@ MEDIA_ROOT = Path(env.str("PORTAL_TEST_MEDIA_ROOT", default=str(TEST_VAR_DIR / "
 STATIC_ROOT = TEST_VAR_DIR / "static"
 STATIC_ROOT.mkdir()
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+OPENING_SCRYPT_COST = 2**10
 if CELERY_BROKER_URL.startswith("filesystem://"):
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(TEST_VAR_DIR / "celery"),

@@ -12,6 +12,13 @@ from tenders.models.evaluation import (
     Screening,
     ScreeningLine,
 )
+from tenders.models.opening import (
+    CommitteeShare,
+    GivenShare,
+    OpeningKey,
+    SealedBid,
+    TenderKey,
+)
 from tenders.models.release import Release
 from tenders.models.tender import (
     Amendment,
@@ -42,6 +49,11 @@ __all__ = [
     "BidSection",
     "BidStaff",
     "Clarification",
+    "CommitteeShare",
+    "GivenShare",
+    "OpeningKey",
+    "SealedBid",
+    "TenderKey",
     "ReferenceCounter",
     "Release",
     "Tender",

@@ -16,6 +16,7 @@ from portal.validators import (
     MAX_AMOUNT,
     MAX_AWARDS,
     MAX_BIDDING_DAYS,
+    MAX_COMMITTEE,
     MAX_CRITERION_POINTS,
     MAX_PERCENT,
     MAX_STAFF,
@@ -144,6 +145,18 @@ class Tender(ConcurrentTransitionMixin, models.Model):
     # The key of the form that created the draft, so a double-clicked "create" makes one tender.
     creation_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     published_at = models.DateTimeField(null=True, blank=True)
+    # Who must come together to open the bids, and how many of them are enough.
+    committee = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="opening_committees",
+        verbose_name=_("opening committee"),
+    )
+    opening_quorum = models.PositiveSmallIntegerField(
+        _("members needed to open the bids"),
+        default=2,
+        validators=count_validators(MAX_COMMITTEE, minimum=1),
+    )
     closed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -198,7 +211,10 @@ class Tender(ConcurrentTransitionMixin, models.Model):
     def mark_awarded(self):
         pass
 
-    @transition(field=state, source=[State.DRAFT, State.PUBLISHED], target=State.CANCELLED)
+    # A closed tender is cancelled only while its sealed bids are unopened (the service checks).
+    @transition(
+        field=state, source=[State.DRAFT, State.PUBLISHED, State.CLOSED], target=State.CANCELLED
+    )
     def cancel(self, reason):
         self.cancel_reason = reason
 

@@ -12,7 +12,7 @@ from django.http import Http404
 
 from providers.models import Membership, StaffMember
 from tenders import permissions
-from tenders.models import Bid, BidDocument, BidSection, BidStaff, Tender
+from tenders.models import Bid, BidDocument, BidSection, BidStaff, Tender, TenderKey
 
 
 def bids_visible_to(user):
@@ -23,7 +23,10 @@ def bids_visible_to(user):
     if permissions.can_read_opened_bids(user):
         # ``closed_at`` is set when the tender closes at its deadline and its bids are opened; a
         # tender cancelled before that never opens its bids.
-        visible |= Q(state=Bid.State.SUBMITTED, tender__closed_at__isnull=False)
+        # A tender with sealed bids opens when its committee opens it.
+        visible |= Q(state=Bid.State.SUBMITTED, tender__closed_at__isnull=False) & (
+            Q(tender__opening_key__isnull=True) | Q(tender__opening_key__opened_at__isnull=False)
+        )
     return Bid.objects.filter(visible)
 
 
@@ -62,7 +65,8 @@ def bid_with_content(user, pk):
 
 def bid_document_for_download(user, bid_pk, document_pk):
     """A document of a bid ``user`` may read, or Http404 (a sealed bid's files included)."""
-    document = bid_documents_visible_to(user).filter(pk=document_pk, bid_id=bid_pk).first()
+    documents = bid_documents_visible_to(user).exclude(file="")
+    document = documents.filter(pk=document_pk, bid_id=bid_pk).first()
     if document is None:
         raise Http404
     return document
@@ -95,7 +99,11 @@ def submitted_bid_count(tender):
 
 
 def is_opened(tender):
-    return tender.closed_at is not None
+    """The tender's bids are open: it closed, and a committee opened its sealed bids."""
+    if tender.closed_at is None:
+        return False
+    key = TenderKey.objects.filter(tender=tender).first()
+    return key is None or key.opened_at is not None
 
 
 def opened_bids(user, tender):
@@ -106,7 +114,7 @@ def opened_bids(user, tender):
     return (
         bids_visible_to(user)
         .filter(tender=tender, state=Bid.State.SUBMITTED)
-        .select_related("provider")
+        .select_related("provider", "sealed")
         .prefetch_related("documents")
         .order_by("submitted_at", "id")
     )

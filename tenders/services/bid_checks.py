@@ -42,13 +42,18 @@ def submission_failures(bid, tender, at):
     failures = _proposal_failures(bid, tender)
     failures += _staff_failures(bid, tender, at)
     failures += _budget_failures(bid, tender)
-    failures += eligibility.check(
+    return failures + eligibility_failures(bid, tender, at)
+
+
+def eligibility_failures(bid, tender, at):
+    """What keeps the bidding organisation from bidding on ``tender`` at ``at``: all that can
+    be checked of a sealed bid, whose content nobody reads before opening."""
+    return eligibility.check(
         bid.provider,
         required_document_types=tender.required_document_types or [],
         min_trained_staff=tender.min_trained_staff,
         at=at,
     )
-    return failures
 
 
 def _proposal_failures(bid, tender):

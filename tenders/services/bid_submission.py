@@ -11,8 +11,13 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import can_proceed
 
 from tenders import permissions
-from tenders.models import Bid
-from tenders.services.bid_checks import IncompleteBid, submission_failures
+from tenders.models import Bid, SealedBid, TenderKey
+from tenders.sealing.bids import bid_seal, bid_seal_discard
+from tenders.services.bid_checks import (
+    IncompleteBid,
+    eligibility_failures,
+    submission_failures,
+)
 from tenders.services.bid_deadline import (
     check_open_for_bids,
     database_now,
@@ -54,6 +59,11 @@ def bid_submit(*, actor, bid, seen=None, seen_state=None):
     by the database's clock and the bid's SHA-256 (``bid_receipt``), writes the audit entry and
     a receipt notification to the submitter and the organisation's admins and editors (sent
     after commit). A repeat of an accepted submission is a no-op.
+
+    On a tender with opening keys the bid is then sealed in the same transaction
+    (``tenders.sealing.bids.bid_seal``): its plaintext leaves the database and storage, and the
+    returned row carries ``package``, the ZIP of what was sealed, for the submitter to keep
+    (it is stored nowhere).
     """
     with deadline_enforced(), transaction.atomic():
         tender = lock_tender(bid.tender_id)
@@ -76,7 +86,7 @@ def bid_submit(*, actor, bid, seen=None, seen_state=None):
             raise IncompleteBid(failures)
         _copy_staff_details(row)
         sha256, _document = bid_digest(row, tender)
-        return runner.apply(
+        saved = runner.apply(
             row,
             "submit",
             actor=actor,
@@ -86,16 +96,22 @@ def bid_submit(*, actor, bid, seen=None, seen_state=None):
             received_at=received_at,
             content_sha256=sha256,
         )
+        tender_key = TenderKey.objects.filter(tender=tender).first()
+        if tender_key is not None:
+            _sealed, saved.package = bid_seal(saved, tender_key)
+        return saved
 
 
 def bid_withdraw(*, actor, bid, seen_state=None):
     """Withdraw a submitted bid before the deadline and return it; it can then be changed and
     submitted again. Only the organisation's admins and editors may. A repeat is a no-op.
-    Writes the audit entry and tells the organisation's admins and editors (after commit)."""
+    Writes the audit entry and tells the organisation's admins and editors (after commit). A
+    sealed bid's ciphertext is discarded: nobody can read it, so the bid is prepared again
+    (from the package its organisation downloaded) and sealed anew when submitted."""
     with deadline_enforced(), transaction.atomic():
         tender = lock_tender(bid.tender_id)
         now = database_now()
-        return runner.apply(
+        row = runner.apply(
             bid,
             "withdraw",
             actor=actor,
@@ -104,6 +120,8 @@ def bid_withdraw(*, actor, bid, seen_state=None):
             check=lambda row: check_open_for_bids(tender, now),
             notify=lambda row, entry: _notices("tenders.bid_withdrawn", row, tender, actor),
         )
+        bid_seal_discard(row)
+        return row
 
 
 def bid_reconfirm(*, actor, bid):
@@ -114,8 +132,9 @@ def bid_reconfirm(*, actor, bid):
     and resubmit when it no longer fits), then clears the mark. The content is unchanged, so
     the time of receipt and the SHA-256 stay those of the submission; the audit entry
     ("reconfirmed") records the moment by the database's clock. The deadline rule applies. A bid
-    not (or no longer) marked is left as it is: a repeat is a no-op. Notifies the organisation's
-    admins and editors after commit.
+    not (or no longer) marked is left as it is: a repeat is a no-op. A sealed bid is checked
+    for its organisation's eligibility only, since its content is read at opening. Notifies
+    the organisation's admins and editors after commit.
     """
     with deadline_enforced(), transaction.atomic():
         tender = lock_tender(bid.tender_id)
@@ -128,7 +147,8 @@ def bid_reconfirm(*, actor, bid):
             raise not_allowed(row.get_state_display())
         now = database_now()
         check_open_for_bids(tender, now)
-        failures = submission_failures(row, tender, now)
+        sealed = SealedBid.objects.filter(bid=row).exists()
+        failures = (eligibility_failures if sealed else submission_failures)(row, tender, now)
         if failures:
             raise IncompleteBid(failures, hint=RECONFIRM_HINT)
         row.needs_reconfirmation = False

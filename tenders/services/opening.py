@@ -1,14 +1,16 @@
-"""Opening the bids when a tender's submission deadline passes.
+"""Closing a tender at its submission deadline and opening its bids.
 
 A sweep (registered in ``TendersConfig.ready``) finds published tenders whose deadline has
 passed and calls ``tender_open_bids`` for each. The tender row is locked exclusively, so an
 opening waits for submissions still committing, and submissions that come later find the
-tender closed.
+tender closed. A tender whose bids are sealed (it has opening keys) is only closed there; its
+committee opens the bids (``tenders.services.bid_opening``), which ends in ``bids_open``.
 """
 
 from django.db import transaction
+from django.utils import timezone
 
-from tenders.models import Bid, Tender
+from tenders.models import Bid, Tender, TenderKey
 from tenders.services.bid_deadline import database_now
 from tenders.services.bid_notices import (
     bid_editors,
@@ -41,6 +43,10 @@ def tender_open_bids(*, tender):
     and every bidder; and, when no bid was submitted, ends the tender unsuccessful
     (``tender.end_unsuccessful``) and tells the officer and the organisations whose bids were
     discarded. A tender already opened is left alone: running twice writes one record.
+
+    A tender with sealed bids is closed and its unsubmitted bids discarded, but its bids stay
+    sealed until the committee opens them; when no bid was submitted there is nothing to open,
+    and it opens (and ends unsuccessful) at once.
     """
     with transaction.atomic():
         row = Tender.objects.select_for_update().get(pk=tender.pk)
@@ -64,20 +70,37 @@ def tender_open_bids(*, tender):
             if bid.state in (Bid.State.DRAFT, Bid.State.WITHDRAWN)
         ]
         submitted = [bid for bid in bids if bid.state == Bid.State.SUBMITTED]
-        audit.record(row, OPENED, actor=None, data=opening_record(submitted, len(discarded)))
-        outbox.enqueue(_opened_notices(row, submitted), key=f"bids-opened:{row.pk}")
-        if not submitted:
-            row = runner.apply(
-                row,
-                "end_unsuccessful",
-                actor=None,
-                notify=lambda saved, entry: _unsuccessful_notices(saved, discarded),
-            )
-    return row
+        if submitted and TenderKey.objects.filter(tender=row).exists():
+            return row
+        return bids_open(row, submitted, discarded_count=len(discarded))
 
 
-def opening_record(submitted, discarded_count):
-    """The JSON of the opening record: what was received, as it was received."""
+def bids_open(tender, submitted, *, discarded_count=None, extra=None, found=None):
+    """Write the opening record of the locked, closed ``tender``, tell the officer and the
+    bidders, and end the tender unsuccessful when ``submitted`` is empty. ``found`` is what
+    opening each sealed bid found; ``extra`` is merged into the record. Called inside the
+    caller's transaction."""
+    if discarded_count is None:
+        discarded_count = Bid.objects.filter(tender=tender, state=Bid.State.DISCARDED).count()
+    data = {**opening_record(submitted, discarded_count, found), **(extra or {})}
+    audit.record(tender, OPENED, actor=None, data=data)
+    TenderKey.objects.filter(tender=tender, opened_at__isnull=True).update(opened_at=timezone.now())
+    outbox.enqueue(_opened_notices(tender, submitted), key=f"bids-opened:{tender.pk}")
+    if not submitted:
+        discarded = Bid.objects.filter(tender=tender, state=Bid.State.DISCARDED)
+        tender = runner.apply(
+            tender,
+            "end_unsuccessful",
+            actor=None,
+            notify=lambda saved, entry: _unsuccessful_notices(saved, discarded),
+        )
+    return tender
+
+
+def opening_record(submitted, discarded_count, found=None):
+    """The JSON of the opening record: what was received, as it was received. ``found`` maps a
+    sealed bid's id to what its opening found (``tenders.sealing.bids.Unsealed``)."""
+    found = found or {}
     return {
         "bids": [
             {
@@ -95,10 +118,23 @@ def opening_record(submitted, discarded_count):
                     }
                     for document in bid.documents.all()
                 ],
+                **_seal_check(found.get(bid.pk)),
             }
             for bid in submitted
         ],
         "discarded": discarded_count,
+    }
+
+
+def _seal_check(unsealed):
+    if unsealed is None:
+        return {}
+    return {
+        "sealed": True,
+        "matched": unsealed.matched,
+        "problem": unsealed.problem,
+        "opened_sha256": unsealed.sha256,
+        "opened_documents": unsealed.documents,
     }
 
 

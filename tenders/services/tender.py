@@ -13,11 +13,13 @@ from portal.documents.storage import discard, store
 from tenders import permissions
 from tenders.localtime import local
 from tenders.models import Bid, ReferenceCounter, Tender, TenderCriterion, TenderDocument
+from tenders.selectors.bid import is_opened
 from tenders.selectors.tender import bidder_admins, service_type_audience
+from tenders.services.committee import tender_keys_create
 from tenders.services.fingerprints import check_tender_seen
 from tenders.services.tender_checks import Problem, TenderProblems, publication_problems
 from workflows import audit, runner
-from workflows.errors import DomainError, forbidden
+from workflows.errors import DomainError, forbidden, not_allowed
 from workflows.outbox import Notice
 
 # The title and description in each language.
@@ -153,7 +155,9 @@ def tender_publish(*, actor, tender, seen=None, seen_state=None):
     """Publish a draft (draft -> published) after checking the whole tender.
 
     Refuses with ``TenderProblems`` listing every missing or wrong item (texts, budget,
-    criteria and weights, deadlines and minimum bidding time, grant period...). Tells the
+    criteria and weights, deadlines and minimum bidding time, grant period, an opening
+    committee whose members all set their passphrase...). Makes the tender's opening keys and
+    the committee's shares (``committee.tender_keys_create``). Tells the
     administrators of verified organisations offering the service type, by email and in the
     portal. A repeat (already published) is a no-op. Only the officer who wrote it may.
 
@@ -168,19 +172,25 @@ def tender_publish(*, actor, tender, seen=None, seen_state=None):
         check_tender_seen(row, seen)
         _check_ready(row)
 
-    return runner.apply(
-        tender,
-        "publish",
-        actor=actor,
-        seen_state=seen_state,
-        permission=permissions.can_manage_tender,
-        check=check,
-        notify=_published_notices,
-    )
+    with transaction.atomic():
+        row = runner.apply(
+            tender,
+            "publish",
+            actor=actor,
+            seen_state=seen_state,
+            permission=permissions.can_manage_tender,
+            check=check,
+            notify=_published_notices,
+        )
+        if tender.state == Tender.State.DRAFT:
+            tender_keys_create(row)
+    return row
 
 
 def tender_cancel(*, actor, tender, reason, seen_state=None):
     """Cancel a draft or published tender (-> cancelled) for the ``reason`` given (required).
+    A closed tender whose sealed bids are still unopened (its committee can no longer give the
+    shares needed) may be cancelled too; once bids are open, they are evaluated instead.
 
     Tells the administrators of every organisation with a bid on it (any bid but a discarded
     one) and the tender's officer. A repeat (already cancelled) is a no-op. Only the officer
@@ -193,6 +203,8 @@ def tender_cancel(*, actor, tender, reason, seen_state=None):
             raise DomainError(
                 "reason_required", _("Give the reason for cancelling."), field="reason"
             )
+        if row.state == Tender.State.CLOSED and is_opened(row):
+            raise not_allowed(row.get_state_display())
 
     return runner.apply(
         tender,

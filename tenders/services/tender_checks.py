@@ -6,8 +6,10 @@ from dataclasses import dataclass
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.validators import MAX_COMMITTEE
 from providers.models import DocumentType
 from tenders.localtime import format_moment, local
+from tenders.permissions import can_sit_on_committee
 from workflows.errors import DomainError
 
 TOTAL_WEIGHT = 100
@@ -171,4 +173,44 @@ def publication_problems(tender, *, now=None):
                 _("The minimum technical score must be above 0 and at most 100."),
             )
         )
+    return problems + committee_problems(tender)
+
+
+def committee_problems(tender):
+    """The opening committee is complete: 1 <= members needed <= members <= 7, each member a
+    procurement officer or evaluator who has set an opening passphrase."""
+    members = list(tender.committee.select_related("opening_key"))
+    if not members:
+        return [Problem("members", _("Name the opening committee."))]
+    problems = []
+    if len(members) > MAX_COMMITTEE:
+        problems.append(
+            Problem(
+                "members",
+                _("An opening committee has at most %(count)d members.") % {"count": MAX_COMMITTEE},
+            )
+        )
+    if not 1 <= tender.opening_quorum <= len(members):
+        problems.append(
+            Problem(
+                "quorum",
+                _("The members needed must be at least 1 and at most the committee's size."),
+            )
+        )
+    for member in members:
+        if not can_sit_on_committee(member):
+            problems.append(
+                Problem(
+                    "members",
+                    _("%(name)s is no longer a procurement officer or evaluator.")
+                    % {"name": member},
+                )
+            )
+        elif not hasattr(member, "opening_key"):
+            problems.append(
+                Problem(
+                    "members",
+                    _("%(name)s has not set an opening passphrase yet.") % {"name": member},
+                )
+            )
     return problems

@@ -11,7 +11,7 @@ from portal import permissions as portal_permissions
 from tenders import permissions_evaluation as rules
 from tenders.models import AwardDecision, Tender
 from tenders.selectors import evaluation as selectors
-from tenders.selectors.bid import own_bid_on
+from tenders.selectors.bid import is_opened, own_bid_on
 
 register = template.Library()
 
@@ -24,7 +24,7 @@ def evaluation_links(context, tender):
     links = {
         "tender": tender,
         "public_notice": tender.state == Tender.State.AWARDED,
-        "manage": tender.closed_at is not None and rules.runs_tender(user, tender),
+        "manage": is_opened(tender) and rules.runs_tender(user, tender),
         "evaluation": evaluation if evaluation and rules.seat_of(user, evaluation) else None,
         "decision": decision if decision and portal_permissions.is_approver(user) else None,
     }

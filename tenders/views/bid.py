@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from tenders import permissions
 from tenders.forms.bid import ProposalForm
+from tenders.models import SealedBid
 from tenders.selectors.bid import bid_with_content, own_bids
 from tenders.selectors.tender import public_tenders
 from tenders.services.bid import EDITABLE_STATES, bid_create, bid_proposal_save
@@ -55,6 +56,7 @@ def bid_detail(request, pk):
         and timezone.now() < bid.tender.submission_deadline,
         "total": sum((line.amount for line in bid.budget_lines.all()), 0),
         "is_member": permissions.is_bid_member(request.user, bid),
+        "sealed": SealedBid.objects.filter(bid=bid, opened_at__isnull=True).exists(),
     }
     return render(request, "tenders/bids/detail.html", context)
 

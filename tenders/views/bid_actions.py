@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from tenders import permissions
 from tenders.forms.bid import SeenStateForm, SubmitForm
+from tenders.models import SealedBid, TenderKey
 from tenders.selectors.bid import (
     bid_for,
     is_opened,
@@ -27,6 +28,7 @@ from tenders.views.bid_common import (
     report_to_form,
     report_to_messages,
 )
+from tenders.views.bid_package import package_available, package_keep
 from workflows.errors import DomainError
 from workflows.fingerprints import StaleError
 
@@ -46,6 +48,8 @@ def bid_submit_view(request, pk):
         except DomainError as error:
             report_to_form(form, error)
         else:
+            if getattr(bid, "package", None):
+                package_keep(request, bid)
             messages.success(request, _("The bid is submitted. Keep the receipt below."))
             return redirect("tenders:bid_receipt", pk=bid.pk)
     context = {
@@ -98,13 +102,13 @@ def bid_receipt(request, pk):
     bid = bid_for(request.user, pk)
     if bid.state != bid.State.SUBMITTED:
         raise Http404
-    digest, canonical = bid_digest(bid, bid.tender)
-    context = {
-        "bid": bid,
-        "documents": bid.documents.all(),
-        "canonical": canonical,
-        "digest_matches": digest == bid.content_sha256,
-    }
+    sealed = SealedBid.objects.filter(bid=bid, opened_at__isnull=True).first()
+    context = {"bid": bid, "documents": bid.documents.all(), "sealed": sealed}
+    if sealed is None:
+        digest, canonical = bid_digest(bid, bid.tender)
+        context.update(canonical=canonical, digest_matches=digest == bid.content_sha256)
+    else:
+        context.update(package=package_available(request, bid), digest_matches=True)
     return render(request, "tenders/bids/receipt.html", context)
 
 
@@ -115,6 +119,8 @@ def tender_bids(request, tender_pk):
         "tender": tender,
         "count": submitted_bid_count(tender),
         "opened": is_opened(tender),
+        "opened_at": getattr(TenderKey.objects.filter(tender=tender).first(), "opened_at", None)
+        or tender.closed_at,
         "may_read": permissions.can_read_opened_bids(request.user),
         "bids": opened_bids(request.user, tender),
     }

@@ -26,6 +26,7 @@ from tenders.forms.tender import (
     with_criterion_row,
 )
 from tenders.models import Tender
+from tenders.selectors.bid import is_opened
 from tenders.selectors.tender import officer_tender, tenders_for_officer
 from tenders.services.amendment import tender_amend
 from tenders.services.fingerprints import tender_fingerprint
@@ -70,6 +71,7 @@ def tender_manage(request, pk):
         "unanswered": [c for c in tender.clarifications.all() if c.answered_at is None],
         "criteria_weight": sum(criterion.weight for criterion in tender.criteria.all()),
         "seen": tender_fingerprint(tender) if tender.state == Tender.State.DRAFT else "",
+        "opened": is_opened(tender),
     }
     return render(request, "tenders/officer/tender_manage.html", context)
 

@@ -224,6 +224,12 @@ class Steps:
         bid.refresh_from_db()
         assert bid.state == "submitted", bid.state
 
+    def give_share(self, tender, passphrase):
+        """As a member of the tender's opening committee: give the share on the opening page."""
+        self.page.goto(f"/tenders/{tender.pk}/opening/")
+        self.label("Your opening passphrase").fill(passphrase)
+        self.click("Give my share")
+
     # Evaluation
 
     def open_evaluation(self, tender, *, deadline, panel):

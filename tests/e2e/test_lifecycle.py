@@ -18,7 +18,8 @@ from django.utils import timezone
 
 from grants.models import GrantAgreement
 from providers.readiness import VERIFICATION_DOCUMENTS
-from tenders.models import Tender
+from tenders.models import SealedBid, Tender
+from tenders.selectors.bid import is_opened
 from tenders.services.bid_deadline import database_now
 from tests.e2e.steps import Steps, deliver_outbox, screenshot
 from tests.factories.documents import pdf_bytes
@@ -30,7 +31,7 @@ from tests.factories.providers import (
     StaffMemberFactory,
     admin_of,
 )
-from tests.factories.tenders import TenderFactory
+from tests.factories.tenders import COMMITTEE_PASSPHRASE, TenderFactory
 from workflows import sweeps
 from workflows.models import Notification
 
@@ -152,11 +153,17 @@ def live_from_sign_up_to_a_paid_tranche(new_page, calendar):
     screenshot(first.page, "ngo_bid_receipt")
     assert tender.clarifications.count() == 2
 
-    # The deadline passes and the bids open.
+    # The deadline passes, bidding closes, and two of the three committee members open the bids.
     calendar.pass_the_submission_deadline(tender)
     calendar.sweep()
     tender.refresh_from_db()
     assert tender.state == Tender.State.CLOSED, tender.state
+    assert not is_opened(tender)
+    for member in tender.committee.order_by("pk")[:2]:
+        cast.open(member).give_share(tender, COMMITTEE_PASSPHRASE)
+    deliver_outbox()
+    assert is_opened(tender)
+    assert all(SealedBid.objects.get(bid=bid).matched for bid in bids)
     assert Notification.objects.filter(recipient=first.user).exists()
 
     # Three evaluators declare and score; the chair completes.

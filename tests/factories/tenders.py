@@ -4,6 +4,8 @@
 an Ashgabat area, two criteria weighing 60 and 40, deadlines two and three weeks ahead.
 Traits give the other states: ``TenderFactory(published=True)``, ``closed``, ``unsuccessful``,
 ``cancelled``. ``criteria=[50, 30]`` sets the criteria weights (``criteria=[]`` none).
+A draft comes with an opening committee of three evaluators whose passphrase is
+``COMMITTEE_PASSPHRASE``, two of them needed (``committee=[]`` none, ``committee=[users]`` those).
 """
 
 import datetime
@@ -15,9 +17,48 @@ from django.utils import timezone
 from portal.documents.storage import store
 from portal.models import ServiceType, TargetGroup, Velayat
 from tenders.localtime import local
-from tenders.models import Amendment, Clarification, Tender, TenderCriterion, TenderDocument
+from tenders.models import (
+    Amendment,
+    Clarification,
+    Tender,
+    TenderCriterion,
+    TenderDocument,
+    TenderKey,
+)
+from tenders.services.bid_deadline import database_now
+from tenders.services.bid_opening import opening_share_give
+from tenders.services.committee import opening_passphrase_set
+from tenders.services.opening import tender_open_bids
 from tests.factories.documents import upload
 from tests.factories.portal import UserFactory
+
+COMMITTEE_PASSPHRASE = "correct horse battery staple"
+
+
+def committee_member(passphrase=COMMITTEE_PASSPHRASE, **traits):
+    """An evaluator (or the given ``traits``' role) who has set the opening ``passphrase``."""
+    user = UserFactory(**(traits or {"evaluator": True}))
+    opening_passphrase_set(actor=user, passphrase=passphrase)
+    return user
+
+
+def open_through_committee(tender, members=None, passphrase=COMMITTEE_PASSPHRASE):
+    """Open ``tender``'s bids as its committee would: the deadline is moved just behind the
+    database's clock, the deadline sweep's work is done, and the first members needed (or
+    ``members``) give their shares. A tender without opening keys opens by itself."""
+    moment = database_now() - datetime.timedelta(seconds=1)
+    Tender.objects.filter(pk=tender.pk, submission_deadline__gt=moment).update(
+        submission_deadline=moment
+    )
+    tender = tender_open_bids(tender=Tender.objects.get(pk=tender.pk))
+    key = TenderKey.objects.filter(tender=tender).first()
+    if key is None:
+        return tender
+    if members is None:
+        members = [share.member for share in key.shares.order_by("pk")[: key.quorum]]
+    for member in members:
+        opening_share_give(actor=member, tender=tender, passphrase=passphrase)
+    return Tender.objects.get(pk=tender.pk)
 
 
 def days_from_now(days):
@@ -88,6 +129,15 @@ class TenderFactory(factory.django.DjangoModelFactory):
             return
         for position, weight in enumerate([60, 40] if extracted is None else extracted):
             TenderCriterionFactory(tender=tender, weight=weight, position=position)
+
+    @factory.post_generation
+    def committee(tender, create, extracted, **kwargs):
+        """A draft's three members with ``COMMITTEE_PASSPHRASE``; ``committee=[...]`` sets them."""
+        if not create:
+            return
+        if extracted is None:
+            extracted = [committee_member() for _ in range(3)] if tender.state == "draft" else []
+        tender.committee.set(extracted)
 
     @factory.post_generation
     def target_groups(tender, create, extracted, **kwargs):

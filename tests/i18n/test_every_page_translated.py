@@ -54,6 +54,8 @@ NOT_READ = {
     # The demo's records are past these states: every tender is published, every agreement
     # active and every report of the half-year accepted.
     "tenders:edit": "only a draft tender is edited",
+    "tenders:committee": "only a draft tender's opening committee is named",
+    "tenders:bid_package": "offered to its submitter only, for an hour after submitting",
     "tenders:evaluation_moderation": "moderation happens while the panel scores",
     "providers:edit": "only an organisation not yet verified is edited",
     "grants:agreement_terms": "only a draft agreement's terms are set",

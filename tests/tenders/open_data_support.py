@@ -24,11 +24,16 @@ from grants.services import (
 from tenders.models import Tender
 from tenders.services.amendment import tender_amend
 from tenders.services.award import award_approve, award_finalise, award_propose
-from tenders.services.opening import tender_open_bids
 from tenders.services.tender import tender_cancel, tender_publish
 from tests.factories.grants import add_agreement_file, fill_report, grantee_admin, officer
 from tests.factories.portal import UserFactory
-from tests.factories.tenders import BidFactory, TenderFactory, completed_evaluation, set_budget
+from tests.factories.tenders import (
+    BidFactory,
+    TenderFactory,
+    completed_evaluation,
+    open_through_committee,
+    set_budget,
+)
 
 FIRST_TITLE = "Home care for elderly people"
 AMENDED_TITLE = "Home care for elderly people living alone in Ashgabat"
@@ -65,11 +70,9 @@ def secret_bid(tender, amount):
 
 
 def open_bids(tender):
-    """Move the deadline just behind us (on PostgreSQL the database's clock judges) and open."""
-    Tender.objects.filter(pk=tender.pk).update(
-        submission_deadline=timezone.now() - datetime.timedelta(seconds=1)
-    )
-    return tender_open_bids(tender=Tender.objects.get(pk=tender.pk))
+    """Move the deadline just behind us (on PostgreSQL the database's clock judges) and open
+    through the tender's committee."""
+    return open_through_committee(tender)
 
 
 def lifecycle():

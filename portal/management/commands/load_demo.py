@@ -33,8 +33,11 @@ class Command(BaseCommand):
         self.print_logins(demo.logins)
 
     def print_logins(self, logins):
-        headers = ("username", "password", "role", "email")
-        rows = [headers, *((x.username, x.password, x.role, x.email) for x in logins)]
+        headers = ("username", "password", "role", "email", "opening passphrase")
+        rows = [
+            headers,
+            *((x.username, x.password, x.role, x.email, x.passphrase) for x in logins),
+        ]
         widths = [max(len(row[i]) for row in rows) for i in range(len(headers))]
         line = "  ".join(f"{{:<{width}}}" for width in widths)
         self.stdout.write(self.style.SUCCESS("Demo accounts (for demonstrations only):"))

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tenders import permissions_evaluation as rules
 from tenders.models import Declaration, Evaluation, PanelMember, ScoreSheet, Tender
+from tenders.selectors.bid import is_opened
 from tenders.services.evaluation.common import (
     evaluation_context,
     is_open_for_panel,
@@ -44,6 +45,8 @@ def evaluation_create(*, actor, tender, deadline, **settings):
             return existing
         if row.state != Tender.State.CLOSED or row.closed_at is None:
             raise not_allowed(row.get_state_display())
+        if not is_opened(row):
+            raise DomainError("not_opened", _("The opening committee has not opened the bids yet."))
         if not submitted_bids(row).exists():
             raise DomainError("no_bids", _("The tender has no opened bid to evaluate."))
         _check_deadline(deadline)
