@@ -2,7 +2,6 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from portal import views
-from portal.forms import OutboxPasswordResetForm
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -22,7 +21,7 @@ urlpatterns = [
     ),
     path(
         "accounts/password/reset/",
-        auth_views.PasswordResetView.as_view(form_class=OutboxPasswordResetForm),
+        views.ThrottledPasswordResetView.as_view(),
         name="password_reset",
     ),
     path(

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import PasswordResetView
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,9 +20,14 @@ from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
 from portal import health as health_checks
-from portal import homes
+from portal import homes, throttling
 from portal import signup as signup_links
-from portal.forms import EmailFrequencyForm, ResendConfirmationForm, SignUpForm
+from portal.forms import (
+    EmailFrequencyForm,
+    OutboxPasswordResetForm,
+    ResendConfirmationForm,
+    SignUpForm,
+)
 from portal.services import (
     user_confirm_email,
     user_resend_confirmation,
@@ -104,6 +110,9 @@ def signup(request):
         return redirect("home")
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        if throttling.too_many(request, "sign-up", throttling.SIGN_UP_RATES):
+            form.add_error(None, throttling.TOO_MANY_REQUESTS)
+            return render(request, "registration/signup_form.html", {"form": form}, status=429)
         try:
             user_sign_up(actor=request.user, **form.account_details())
         except DomainError as error:
@@ -121,6 +130,9 @@ def signup_sent(request):
 def signup_resend(request):
     form = ResendConfirmationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        if throttling.too_many(request, "sign-up", throttling.SIGN_UP_RATES):
+            form.add_error(None, throttling.TOO_MANY_REQUESTS)
+            return render(request, "registration/signup_resend.html", {"form": form}, status=429)
         user_resend_confirmation(actor=request.user, email=form.cleaned_data["email"])
         return redirect("signup_sent")
     return render(request, "registration/signup_resend.html", {"form": form})
@@ -153,3 +165,16 @@ def signup_confirm(request, token):
     if request.user.pk == user.pk:
         return redirect(next_page)
     return redirect(f"{reverse('login')}?{urlencode({'next': next_page})}")
+
+
+class ThrottledPasswordResetView(PasswordResetView):
+    """Django's password reset, refused (with nothing mailed) after a few requests an hour from
+    one address or for one email address, whether an account has that address or not."""
+
+    form_class = OutboxPasswordResetForm
+
+    def form_valid(self, form):
+        if throttling.too_many(self.request, "password-reset", throttling.PASSWORD_RESET_RATES):
+            form.add_error(None, throttling.TOO_MANY_REQUESTS)
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().form_valid(form)

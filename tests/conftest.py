@@ -1,6 +1,7 @@
 import importlib
 import io
 import os
+import uuid
 
 import pytest
 from django.apps import apps as django_apps
@@ -50,3 +51,9 @@ def seeded(django_db_setup, django_db_blocker):
         finally:
             transaction.set_rollback(True)
             outer.__exit__(None, None, None)
+
+
+@pytest.fixture(autouse=True)
+def own_rate_limits(settings):
+    """Each test counts requests against the rate limits from zero, in the shared cache."""
+    settings.RATELIMIT_CACHE_PREFIX = f"rl:{uuid.uuid4().hex}:"

@@ -213,7 +213,10 @@ def test_the_mailed_link_lets_the_invited_evaluator_choose_a_password_and_log_in
     assert response.status_code == 302
     user.refresh_from_db()
     assert user.check_password("Ashgabat-panel-2026")
-    assert client.login(username=user.username, password="Ashgabat-panel-2026")
+    signed_in = client.post(
+        reverse("login"), {"username": user.username, "password": "Ashgabat-panel-2026"}
+    )
+    assert signed_in.status_code == 302
 
 
 def test_an_address_of_an_account_without_the_evaluator_role_is_refused(evaluation):
