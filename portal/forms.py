@@ -128,3 +128,18 @@ class EmailFrequencyForm(forms.Form):
             "password reset links, are always sent at once."
         ),
     )
+
+
+class SecondFactorCodeForm(forms.Form):
+    """The code of the second step of signing in, or of setting up an authenticator app."""
+
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=16,
+        strip=True,
+        help_text=_("Six digits from your authenticator app, or one of your backup codes."),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True}),
+    )
+
+    def clean_code(self):
+        return self.cleaned_data["code"].replace(" ", "").lower()

@@ -7,6 +7,26 @@ import pytest
 from django.apps import apps as django_apps
 from django.core.management import call_command
 from django.db import connection, transaction
+from django_otp import DEVICE_ID_SESSION_KEY
+
+from portal import two_factor
+from tests.factories.portal import authenticator
+
+
+def sign_in(client, user, *, second_factor=True):
+    """Sign ``user`` in on the test ``client`` as the login page would after the password and,
+    for an account with a second factor (every staff member has one), a code from a confirmed
+    authenticator app; return the client. With ``second_factor=False`` the sign-in stops after
+    the password, where the portal asks for the code (or, for staff without an app, to set
+    one up)."""
+    client.force_login(user)
+    if not second_factor:
+        return client
+    if two_factor.required_for(user) or two_factor.has_second_factor(user):
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = authenticator(user).persistent_id
+        session.save()
+    return client
 
 
 def in_ci():

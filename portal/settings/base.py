@@ -63,6 +63,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "csp",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_ratelimit",
     "workflows",
     "portal",
@@ -79,6 +82,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "portal.middleware.StaffIdleTimeoutMiddleware",
     "portal.log_context.RequestIdMiddleware",
     "portal.middleware.UserLanguageMiddleware",
@@ -86,6 +90,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "portal.middleware.SecondFactorMiddleware",
     # Last, as django-axes asks: it turns a refused sign-in into the "paused" page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -136,6 +141,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "portal.throttling.sign_in_paused"
 AXES_CLIENT_IP_CALLABLE = "portal.throttling.client_address"
 AXES_VERBOSE = False
+# The name authenticator apps show next to the portal's codes.
+OTP_TOTP_ISSUER = "Social contracting portal"
 RATELIMIT_IP_META_KEY = "portal.throttling.client_address"
 # How many proxies in front of the portal add themselves to X-Forwarded-For; 0 trusts none.
 PORTAL_PROXY_COUNT = env.int("PORTAL_PROXY_COUNT", default=0)

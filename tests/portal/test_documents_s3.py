@@ -19,6 +19,7 @@ from django.utils import timezone
 from portal.documents.orphans import orphaned_names, remove_orphans
 from portal.documents.storage import generate_name, store
 from providers.models import DocumentType, ProviderDocument
+from tests.conftest import sign_in
 from tests.factories.documents import pdf_bytes, upload
 from tests.factories.providers import ProviderDocumentFactory, ProviderFactory, admin_of
 from tests.portal.conftest import free_port
@@ -49,7 +50,7 @@ def signed_in_admin(client, provider, language="en"):
     user = admin_of(provider)
     user.language = language
     user.save(update_fields=["language"])
-    client.force_login(user)
+    sign_in(client, user)
 
 
 def upload_document(client, provider, content, language="en"):

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from portal.models import User
+from tests.conftest import sign_in
 from tests.factories.portal import UserFactory
 from tests.i18n import crawl, pages
 
@@ -57,7 +58,7 @@ def pages_of(username):
     """The pages a demo person reaches from their home, one address per URL pattern."""
     client = Client()
     if username:
-        client.force_login(User.objects.get(username=username))
+        sign_in(client, User.objects.get(username=username))
     queue, seen, per_route = deque(["/"]), {"/"}, Counter()
     while queue and sum(per_route.values()) < PER_PERSON:
         path = queue.popleft()
@@ -113,7 +114,7 @@ def test_an_inline_script_or_style_attribute_would_be_found():
 
 @pytest.mark.django_db
 def test_a_staff_session_ends_after_half_an_hour_without_a_request(client):
-    client.force_login(UserFactory(evaluator=True))
+    sign_in(client, UserFactory(evaluator=True))
     start = timezone.now()
     with time_machine.travel(start + timedelta(minutes=25)):
         assert client.get(reverse("notification_settings")).status_code == 200
@@ -127,6 +128,6 @@ def test_a_staff_session_ends_after_half_an_hour_without_a_request(client):
 
 @pytest.mark.django_db
 def test_an_ngo_users_session_outlives_half_an_hour_without_a_request(client):
-    client.force_login(UserFactory())
+    sign_in(client, UserFactory())
     with time_machine.travel(timezone.now() + timedelta(hours=3)):
         assert client.get(reverse("notification_settings")).status_code == 200

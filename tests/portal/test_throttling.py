@@ -22,14 +22,14 @@ PAUSED = "Too many failed sign-in attempts. Signing in is paused for 15 minutes"
 TOO_MANY = "Too many requests. Please try again in an hour."
 
 
-def sign_in(client, username, password="wrong-password", **extra):
+def log_in(client, username, password="wrong-password", **extra):
     return client.post(reverse("login"), {"username": username, "password": password}, **extra)
 
 
 def fail(client, username, times=5, **extra):
     """Sign in with a wrong password ``times`` times; the fifth failure starts the pause."""
     for attempt in range(1, times + 1):
-        response = sign_in(client, username, **extra)
+        response = log_in(client, username, **extra)
         assert response.status_code == (429 if attempt == 5 else 200)
         assert (PAUSED in response.content.decode()) is (attempt == 5)
 
@@ -46,7 +46,7 @@ def signed_in(client):
 def test_the_right_password_after_five_wrong_ones_is_refused_with_a_pause(client):
     user = UserFactory()
     fail(client, user.username)
-    response = sign_in(client, user.username, PASSWORD)
+    response = log_in(client, user.username, PASSWORD)
     assert response.status_code == 429
     assert PAUSED in response.content.decode()
     assert not signed_in(client)
@@ -55,7 +55,7 @@ def test_the_right_password_after_five_wrong_ones_is_refused_with_a_pause(client
 def test_four_wrong_passwords_do_not_stop_the_right_one(client):
     user = UserFactory()
     fail(client, user.username, times=4)
-    assert sign_in(client, user.username, PASSWORD).status_code == 302
+    assert log_in(client, user.username, PASSWORD).status_code == 302
     assert signed_in(client)
 
 
@@ -63,8 +63,8 @@ def test_an_account_that_does_not_exist_is_paused_the_same_way(client):
     user = UserFactory()
     fail(client, user.username)
     fail(client, "nobody-here", **{"REMOTE_ADDR": "10.0.0.2"})
-    known = sign_in(client, user.username)
-    unknown = sign_in(client, "nobody-here", REMOTE_ADDR="10.0.0.2")
+    known = log_in(client, user.username)
+    unknown = log_in(client, "nobody-here", REMOTE_ADDR="10.0.0.2")
     assert known.status_code == unknown.status_code == 429
     assert page(known) == page(unknown)
     assert PAUSED in page(known)
@@ -72,8 +72,8 @@ def test_an_account_that_does_not_exist_is_paused_the_same_way(client):
 
 def test_a_wrong_password_reads_the_same_for_an_unknown_account(client):
     user = UserFactory()
-    known = sign_in(client, user.username)
-    unknown = sign_in(client, "nobody-here")
+    known = log_in(client, user.username)
+    unknown = log_in(client, "nobody-here")
     assert known.status_code == unknown.status_code == 200
     assert page(known).replace(user.username, "nobody-here") == page(unknown)
 
@@ -82,31 +82,31 @@ def test_five_failures_from_one_address_pause_every_account_from_it_but_not_else
     user = UserFactory()
     attacker = Client(REMOTE_ADDR="10.0.0.7")
     for number in range(5):
-        sign_in(attacker, f"guess{number}")
-    assert sign_in(attacker, user.username, PASSWORD).status_code == 429
+        log_in(attacker, f"guess{number}")
+    assert log_in(attacker, user.username, PASSWORD).status_code == 429
     elsewhere = Client(REMOTE_ADDR="10.0.0.8")
-    assert sign_in(elsewhere, user.username, PASSWORD).status_code == 302
+    assert log_in(elsewhere, user.username, PASSWORD).status_code == 302
 
 
 def test_five_failures_for_one_account_pause_it_from_every_address():
     user = UserFactory()
     for number in range(5):
-        sign_in(Client(REMOTE_ADDR=f"10.0.1.{number}"), user.username)
-    assert sign_in(Client(REMOTE_ADDR="10.0.2.1"), user.username, PASSWORD).status_code == 429
+        log_in(Client(REMOTE_ADDR=f"10.0.1.{number}"), user.username)
+    assert log_in(Client(REMOTE_ADDR="10.0.2.1"), user.username, PASSWORD).status_code == 429
 
 
 def test_signing_in_works_again_after_the_pause(client):
     user = UserFactory()
     fail(client, user.username)
     with time_machine.travel(timezone.now() + timedelta(minutes=16)):
-        assert sign_in(client, user.username, PASSWORD).status_code == 302
+        assert log_in(client, user.username, PASSWORD).status_code == 302
 
 
 def test_the_pause_is_explained_in_the_visitors_language(client):
     fail(client, "nobody-here")
     client.cookies["django_language"] = "ru"
     with translation.override("en"):  # what the request activates ends with it
-        response = sign_in(client, "nobody-here")
+        response = log_in(client, "nobody-here")
     assert response.status_code == 429
     assert "Слишком много неудачных попыток входа" in response.content.decode()
 
@@ -118,9 +118,9 @@ def test_behind_a_proxy_each_client_is_counted_by_the_address_the_proxy_saw(sett
     for number in range(5):
         # A forged first hop does not make each try look like a new client.
         forwarded = f"192.0.2.{number}, 198.51.100.9"
-        sign_in(Client(), f"guess{number}", HTTP_X_FORWARDED_FOR=forwarded, **proxy)
-    same = sign_in(Client(), user.username, PASSWORD, HTTP_X_FORWARDED_FOR="198.51.100.9", **proxy)
-    other = sign_in(Client(), user.username, PASSWORD, HTTP_X_FORWARDED_FOR="203.0.113.5", **proxy)
+        log_in(Client(), f"guess{number}", HTTP_X_FORWARDED_FOR=forwarded, **proxy)
+    same = log_in(Client(), user.username, PASSWORD, HTTP_X_FORWARDED_FOR="198.51.100.9", **proxy)
+    other = log_in(Client(), user.username, PASSWORD, HTTP_X_FORWARDED_FOR="203.0.113.5", **proxy)
     assert same.status_code == 429
     assert other.status_code == 302
 
