@@ -1,12 +1,34 @@
 """Admin of accounts and reference data, for system administrators."""
 
 from django.contrib import admin, messages
+from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.contrib.auth.views import redirect_to_login
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django_otp.admin import OTPAdminSite
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from portal.models import Etrap, Role, ServiceType, TargetGroup, User, Velayat
+from portal.services import user_reset_second_factor
+from workflows.errors import DomainError
+
+
+class PortalAdminSite(OTPAdminSite):
+    """The admin asks for a session that gave a second-factor code, like every staff page;
+    administrators sign in (password, then code) on the portal's own login page."""
+
+    def login(self, request, extra_context=None):
+        return redirect_to_login(request.GET.get(REDIRECT_FIELD_NAME) or reverse("admin:index"))
+
+
+admin.site.__class__ = PortalAdminSite
+# Nobody reads another person's authenticator secret or backup codes: a lost device is reset
+# from the user list instead.
+admin.site.unregister([TOTPDevice, StaticDevice])
 
 
 class PortalUserCreationForm(AdminUserCreationForm):
@@ -30,6 +52,7 @@ class UserAdmin(DjangoUserAdmin):
     list_filter = ("groups", "language", "is_active", "is_staff", "is_superuser")
     search_fields = ("username", "full_name", "email")
     ordering = ("username",)
+    actions = ("reset_second_factor",)
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         (_("Personal details"), {"fields": ("full_name", "email", "language", "email_frequency")}),
@@ -67,6 +90,28 @@ class UserAdmin(DjangoUserAdmin):
             field.label = _("Roles")
             field.help_text = _("Staff roles this person holds in the Ministry.")
         return field
+
+    @admin.action(description=_("Reset two-factor sign-in (lost phone)"))
+    def reset_second_factor(self, request, queryset):
+        reset = 0
+        for user in queryset:
+            try:
+                reset += bool(user_reset_second_factor(actor=request.user, user=user))
+            except DomainError as error:
+                self.message_user(request, error.message, messages.ERROR)
+                return
+        self.message_user(
+            request,
+            ngettext(
+                "Two-factor sign-in was reset for %(count)d account; it is set up again at "
+                "its next sign-in.",
+                "Two-factor sign-in was reset for %(count)d accounts; each is set up again at "
+                "its next sign-in.",
+                reset,
+            )
+            % {"count": reset},
+            messages.SUCCESS,
+        )
 
     @admin.display(description=_("roles"))
     def role_list(self, user):

@@ -6,6 +6,7 @@ A builder takes the shared ``DemoData`` and must be harmless to run again: it lo
 before creating them. Passwords are fixed and printed, so they are for demonstrations only.
 """
 
+import base64
 import io
 from dataclasses import dataclass, field
 from importlib import import_module
@@ -13,10 +14,15 @@ from importlib import import_module
 from django.apps import apps
 from django.contrib.auth.models import Group
 from django.utils.module_loading import module_has_submodule
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from portal import two_factor
 from portal.models import Role, User
 
 DEMO_EMAIL_DOMAIN = "example.org"
+# Every demo staff account's authenticator app holds this published secret (base32), so
+# anyone can compute its sign-in codes: `oathtool --totp -b <secret>`.
+DEMO_TOTP_SECRET = "PORTALDEMOSTAFFTOTPSECRETKEY2345"
 
 
 @dataclass(frozen=True)
@@ -52,9 +58,22 @@ class DemoData:
             user.set_password(password)
         user.save()
         user.groups.add(*(Group.objects.get_or_create(name=role)[0] for role in roles))
+        if roles or superuser:
+            _give_demo_authenticator(user)
         self.users[username] = user
         self.logins.append(DemoLogin(username, password, str(role_label), user.email))
         return user
+
+
+def _give_demo_authenticator(user):
+    """Make the account's only authenticator app the one holding ``DEMO_TOTP_SECRET``."""
+    key = base64.b32decode(DEMO_TOTP_SECRET).hex()
+    devices = TOTPDevice.objects.filter(user=user)
+    if devices.filter(key=key, confirmed=True).exists():
+        devices.exclude(key=key).delete()
+        return
+    devices.delete()
+    TOTPDevice.objects.create(user=user, name=two_factor.APP_DEVICE_NAME, key=key, confirmed=True)
 
 
 STAFF_ACCOUNTS = [

@@ -139,3 +139,18 @@ class ApiTokenForm(forms.Form):
     scope = forms.ChoiceField(
         label=_("What it may do"), choices=TokenScope.choices, widget=forms.RadioSelect
     )
+
+
+class SecondFactorCodeForm(forms.Form):
+    """The code of the second step of signing in, or of setting up an authenticator app."""
+
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=16,
+        strip=True,
+        help_text=_("Six digits from your authenticator app, or one of your backup codes."),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True}),
+    )
+
+    def clean_code(self):
+        return self.cleaned_data["code"].replace(" ", "").lower()

@@ -8,8 +8,11 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_otp import devices_for_user
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from portal import signup
+from portal import permissions, signup, two_factor
 from portal.models import User
 from workflows import audit
 from workflows.errors import DomainError, forbidden
@@ -232,3 +235,67 @@ def _mail_existing_account(user):
     )
     # One such mail a day at most, however often someone signs up with the address.
     enqueue([notice], key=f"signup-existing:{user.pk}:{timezone.localdate().isoformat()}")
+
+
+SECOND_FACTOR_ENROLLED = "second_factor_enrolled"
+SECOND_FACTOR_RESET = "second_factor_reset"
+
+
+def user_prepare_authenticator(*, actor, user):
+    """Return ``user``'s authenticator app device awaiting its first code, creating one with a
+    fresh secret the first time. A repeat returns the same device (a reload of the enrolment
+    page shows the same secret). Nothing is enabled or audited until the code is confirmed."""
+    if actor.pk != user.pk:
+        raise forbidden()
+    with transaction.atomic():
+        User.objects.select_for_update().get(pk=user.pk)
+        device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
+        if device is None:
+            device = TOTPDevice.objects.create(
+                user=user, name=two_factor.APP_DEVICE_NAME, confirmed=False
+            )
+    return device
+
+
+def user_enrol_authenticator(*, actor, user, code):
+    """Turn on two-factor sign-in for ``user`` with the device from ``user_prepare_authenticator``
+    once ``code`` is the app's current code; return ``(device, backup_codes)``.
+
+    A wrong code raises DomainError ``wrong_code`` and enables nothing (it counts towards the
+    device's throttle). On success the device is confirmed, any earlier backup codes are
+    replaced by ten new ones (returned to be shown this once; django-otp keeps them as typed,
+    each good for one sign-in) and the enrolment is audited. Only the user may enrol.
+    """
+    if actor.pk != user.pk:
+        raise forbidden()
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
+    if device is None or not device.verify_token(code):
+        raise DomainError("wrong_code", two_factor.WRONG_CODE, field="code")
+    with transaction.atomic():
+        User.objects.select_for_update().get(pk=user.pk)
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        StaticDevice.objects.filter(user=user).delete()
+        backup = StaticDevice.objects.create(user=user, name=two_factor.BACKUP_DEVICE_NAME)
+        codes = [StaticToken.random_token() for _ in range(two_factor.BACKUP_CODE_COUNT)]
+        StaticToken.objects.bulk_create([StaticToken(device=backup, token=c) for c in codes])
+        audit.record(user, SECOND_FACTOR_ENROLLED, actor=actor, data={"device": device.name})
+    return device, codes
+
+
+def user_reset_second_factor(*, actor, user):
+    """Remove every two-factor device of ``user`` (a lost phone): their next sign-in asks them
+    to enrol again if they are staff. Only a system administrator may; audited. A user without
+    devices is left as is and nothing is recorded, so a repeat is harmless. Returns how many
+    devices were removed."""
+    if not permissions.is_system_admin(actor):
+        raise forbidden()
+    with transaction.atomic():
+        User.objects.select_for_update().get(pk=user.pk)
+        names = [device.name for device in devices_for_user(user, confirmed=None)]
+        if not names:
+            return 0
+        TOTPDevice.objects.filter(user=user).delete()
+        StaticDevice.objects.filter(user=user).delete()
+        audit.record(user, SECOND_FACTOR_RESET, actor=actor, data={"devices": sorted(names)})
+    return len(names)

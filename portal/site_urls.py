@@ -3,7 +3,6 @@ from django.urls import path
 
 from portal import views
 from portal.api import pages as api_pages
-from portal.forms import OutboxPasswordResetForm
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -23,7 +22,7 @@ urlpatterns = [
     ),
     path(
         "accounts/password/reset/",
-        auth_views.PasswordResetView.as_view(form_class=OutboxPasswordResetForm),
+        views.ThrottledPasswordResetView.as_view(),
         name="password_reset",
     ),
     path(
@@ -41,6 +40,9 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
+    path("accounts/two-factor/", views.two_factor, name="two_factor"),
+    path("accounts/two-factor/enrol/", views.two_factor_enrol, name="two_factor_enrol"),
+    path("accounts/two-factor/verify/", views.two_factor_verify, name="two_factor_verify"),
     path("accounts/notifications/", views.notification_settings, name="notification_settings"),
     path("accounts/api-tokens/", api_pages.api_tokens, name="api_tokens"),
     path(

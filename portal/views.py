@@ -7,23 +7,36 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import PasswordResetView
 from django.http import JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.http import urlencode
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
+from django_otp import login as otp_login
+from django_otp import match_token
+from django_otp.plugins.otp_static.models import StaticDevice
 
 from portal import health as health_checks
-from portal import homes
+from portal import homes, throttling
 from portal import signup as signup_links
-from portal.forms import EmailFrequencyForm, ResendConfirmationForm, SignUpForm
+from portal import two_factor as two_factor_support
+from portal.forms import (
+    EmailFrequencyForm,
+    OutboxPasswordResetForm,
+    ResendConfirmationForm,
+    SecondFactorCodeForm,
+    SignUpForm,
+)
 from portal.services import (
     user_confirm_email,
+    user_enrol_authenticator,
+    user_prepare_authenticator,
     user_resend_confirmation,
     user_set_email_frequency,
     user_set_language,
@@ -104,6 +117,9 @@ def signup(request):
         return redirect("home")
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        if throttling.too_many(request, "sign-up", throttling.SIGN_UP_RATES):
+            form.add_error(None, throttling.TOO_MANY_REQUESTS)
+            return render(request, "registration/signup_form.html", {"form": form}, status=429)
         try:
             user_sign_up(actor=request.user, **form.account_details())
         except DomainError as error:
@@ -121,6 +137,9 @@ def signup_sent(request):
 def signup_resend(request):
     form = ResendConfirmationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        if throttling.too_many(request, "sign-up", throttling.SIGN_UP_RATES):
+            form.add_error(None, throttling.TOO_MANY_REQUESTS)
+            return render(request, "registration/signup_resend.html", {"form": form}, status=429)
         user_resend_confirmation(actor=request.user, email=form.cleaned_data["email"])
         return redirect("signup_sent")
     return render(request, "registration/signup_resend.html", {"form": form})
@@ -153,3 +172,86 @@ def signup_confirm(request, token):
     if request.user.pk == user.pk:
         return redirect(next_page)
     return redirect(f"{reverse('login')}?{urlencode({'next': next_page})}")
+
+
+class ThrottledPasswordResetView(PasswordResetView):
+    """Django's password reset, refused (with nothing mailed) after a few requests an hour from
+    one address or for one email address, whether an account has that address or not."""
+
+    form_class = OutboxPasswordResetForm
+
+    def form_valid(self, form):
+        if throttling.too_many(self.request, "password-reset", throttling.PASSWORD_RESET_RATES):
+            form.add_error(None, throttling.TOO_MANY_REQUESTS)
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().form_valid(form)
+
+
+def _next_page(request):
+    """The page to go on to after the second step: the asked-for one if it is on this site."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    allowed = url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return target if allowed else resolve_url(settings.LOGIN_REDIRECT_URL)
+
+
+@login_required
+def two_factor(request):
+    """The account's two-factor sign-in: whether it is on, and how many backup codes are left."""
+    backup = StaticDevice.objects.filter(user=request.user, confirmed=True).first()
+    context = {
+        "enabled": two_factor_support.has_second_factor(request.user),
+        "required": two_factor_support.required_for(request.user),
+        "backup_codes_left": backup.token_set.count() if backup else 0,
+    }
+    return render(request, "registration/two_factor.html", context)
+
+
+@sensitive_post_parameters("code")
+@never_cache
+@login_required
+def two_factor_enrol(request):
+    """Set up an authenticator app: show its secret (text, QR code and address), take its first
+    code, then show the backup codes once. An account that has one already is sent back."""
+    if two_factor_support.has_second_factor(request.user):
+        return redirect("two_factor")
+    device = user_prepare_authenticator(actor=request.user, user=request.user)
+    form = SecondFactorCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            device, codes = user_enrol_authenticator(
+                actor=request.user, user=request.user, code=form.cleaned_data["code"]
+            )
+        except DomainError as error:
+            form.add_error(error.field, error.message)
+        else:
+            otp_login(request, device)
+            context = {"codes": codes, "next": _next_page(request)}
+            return render(request, "registration/two_factor_backup_codes.html", context)
+    context = {
+        "form": form,
+        "secret": two_factor_support.secret_of(device),
+        "qr_code": two_factor_support.qr_code_svg(device),
+        "address": device.config_url,
+        "next": request.POST.get("next") or request.GET.get("next", ""),
+    }
+    return render(request, "registration/two_factor_enrol.html", context)
+
+
+@sensitive_post_parameters("code")
+@never_cache
+@login_required
+def two_factor_verify(request):
+    """The second step of signing in: a code from the app, or a backup code (used up)."""
+    if request.user.is_verified() or not two_factor_support.has_second_factor(request.user):
+        return redirect(_next_page(request))
+    form = SecondFactorCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = match_token(request.user, form.cleaned_data["code"])
+        if device is not None:
+            otp_login(request, device)
+            return redirect(_next_page(request))
+        form.add_error("code", two_factor_support.WRONG_CODE)
+    context = {"form": form, "next": request.POST.get("next") or request.GET.get("next", "")}
+    return render(request, "registration/two_factor_verify.html", context)

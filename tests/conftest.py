@@ -1,11 +1,33 @@
 import importlib
 import io
 import os
+import uuid
 
 import pytest
 from django.apps import apps as django_apps
 from django.core.management import call_command
 from django.db import connection, transaction
+from django_otp import DEVICE_ID_SESSION_KEY
+
+from portal import two_factor
+from tests.factories.portal import authenticator
+
+
+def sign_in(client, user, *, second_factor=True):
+    """Sign ``user`` in on the test ``client`` as the login page would after the password and,
+    for an account with a second factor (every staff member has one), a code from a confirmed
+    authenticator app; return the client. With ``second_factor=False`` the sign-in stops after
+    the password, where the portal asks for the code (or, for staff without an app, to set
+    one up)."""
+    client.force_login(user)
+    if not second_factor:
+        return client
+    if two_factor.required_for(user) or two_factor.has_second_factor(user):
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = authenticator(user).persistent_id
+        session.save()
+    return client
+
 
 pytest_plugins = ["tests.storage"]
 
@@ -52,3 +74,9 @@ def seeded(django_db_setup, django_db_blocker):
         finally:
             transaction.set_rollback(True)
             outer.__exit__(None, None, None)
+
+
+@pytest.fixture(autouse=True)
+def own_rate_limits(settings):
+    """Each test counts requests against the rate limits from zero, in the shared cache."""
+    settings.RATELIMIT_CACHE_PREFIX = f"rl:{uuid.uuid4().hex}:"

@@ -11,6 +11,7 @@ from grants.models import GrantAgreement, PilotReport, ReportBeneficiaryCount, R
 from portal.models import User, Velayat
 from providers.models import Provider, ProviderState
 from tenders.models import Bid, Evaluation, Score, Tender
+from tests.conftest import sign_in
 from workflows import verification
 
 pytestmark = pytest.mark.django_db
@@ -58,6 +59,6 @@ def test_every_page_the_benchmark_measures_answers_its_user(programme, client):
     for page in pages():
         client.logout()
         if page.username:
-            client.force_login(User.objects.get(username=page.username))
+            sign_in(client, User.objects.get(username=page.username))
         response = client.get(page.path, secure=True)
         assert response.status_code == 200, page.name

@@ -13,9 +13,10 @@ from django.utils import timezone, translation
 from django.utils.text import capfirst
 from playwright.sync_api import expect
 
+from portal import two_factor
 from portal.models import User
 from tests.factories.documents import pdf_bytes
-from tests.factories.portal import PASSWORD
+from tests.factories.portal import PASSWORD, authenticator, authenticator_code
 from workflows.delivery import deliver
 from workflows.models import OutboxMessage
 
@@ -114,11 +115,22 @@ class Steps:
         assert self.page.locator("html").get_attribute("lang") == self.language
 
     def log_in(self, user):
+        """Sign in with the password and, for staff (and anyone who set one up), the code
+        of an authenticator app set up beforehand; a browser whose session already gave a
+        code is not asked again."""
+        needs_code = two_factor.required_for(user) or two_factor.has_second_factor(user)
+        device = authenticator(user) if needs_code else None
         self.page.goto("/accounts/login/")
         self.label("Username").fill(user.username)
         self.label("Password").fill(PASSWORD)
         self.click("Log in")
         assert "/accounts/login/" not in self.page.url, "the login was refused"
+        if device is not None and "/accounts/two-factor/verify/" in self.page.url:
+            # Signed in, the page speaks the account's language.
+            as_user = Steps(self.page, user.language)
+            as_user.label("Code").fill(authenticator_code(device))
+            as_user.click("Sign in")
+            assert "/accounts/two-factor/" not in self.page.url, "the code was refused"
 
     def sign_up(self, *, username, full_name):
         """Open an account through the sign-up form and the mailed link; return the user."""

@@ -3,6 +3,8 @@
 import factory
 from django.contrib.auth.models import Group
 from django.utils import timezone
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from portal.models import Role, User
 from workflows.models import Notification, OutboxMessage
@@ -55,3 +57,20 @@ def add_notification(user, *, read=False):
         title="Something happened",
         read_at=timezone.now() if read else None,
     )
+
+
+def authenticator(user):
+    """``user``'s confirmed authenticator app, set up the first time it is asked for."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
+    return device
+
+
+def authenticator_code(device):
+    """The code ``device``'s app shows now, or, when that one was already used (each code
+    signs in once), the next one, which the portal accepts as a clock a step ahead."""
+    device.refresh_from_db()
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.drift += max(0, device.last_t + 1 - totp.t())
+    return f"{totp.token():0{device.digits}d}"

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from tenders.models import Bid
 from tenders.services.fingerprints import bid_fingerprint
+from tests.conftest import sign_in
 from tests.factories.providers import admin_of
 from tests.factories.tenders import BidFactory, bid_ready_tender, eligible_provider
 from tests.faults.conftest import mail_counts, message_id
@@ -43,7 +44,7 @@ def broker_waits(monkeypatch):
 
 def submit(client, bid):
     """Post the submit page as its organisation's admin; ``(seconds, response)``."""
-    client.force_login(admin_of(bid.provider))
+    sign_in(client, admin_of(bid.provider))
     with Stopwatch() as request:
         response = client.post(
             reverse("tenders:bid_submit", args=[bid.pk]),

@@ -16,6 +16,7 @@ from tenders.services.bid_deadline import DEADLINE_PASSED, database_now
 from tenders.services.bid_submission import bid_submit, bid_withdraw
 from tenders.services.evaluation import evaluation_complete, sheet_submit
 from tenders.services.opening import opening_entry
+from tests.conftest import sign_in
 from tests.factories.grants import PilotReportFactory, officer
 from tests.factories.providers import admin_of
 from tests.factories.tenders import (
@@ -91,7 +92,7 @@ def test_the_officer_who_loses_the_race_on_the_page_is_told_it_changed(postgres)
     browsers = []
     for user in (officer(), officer()):
         browser = Client()
-        browser.force_login(user)
+        sign_in(browser, user)
         browsers.append(browser)
 
     def review(browser, action, data):

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from tenders.services.tender import tender_publish
+from tests.conftest import sign_in
 from tests.example_app.jobs import SLOW_EXPORT
 from tests.factories.portal import UserFactory
 from tests.factories.providers import ProviderFactory
@@ -121,7 +122,7 @@ def test_a_worker_killed_in_the_middle_of_an_export_leaves_it_finished_by_the_ne
 
     row = wait_for(finished, timeout=60, message="the export to finish")
     finishing = time.monotonic() - restarted
-    client.force_login(owner)
+    sign_in(client, owner)
     page = client.get(reverse("workflows:file_job", args=[job.pk]))
     print(
         f"\nexport killed at {killed.progress}% ({killed.state}); after the new worker started "

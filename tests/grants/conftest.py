@@ -1,5 +1,6 @@
 import pytest
 
+from tests.conftest import sign_in
 from tests.factories.grants import officer as make_officer
 from tests.grants.test_dashboard import Pilots, on_the_day
 
@@ -15,7 +16,7 @@ def as_user(client):
     """Log ``client`` in as the given user and return it."""
 
     def login(user):
-        client.force_login(user)
+        sign_in(client, user)
         return client
 
     return login
@@ -24,7 +25,7 @@ def as_user(client):
 @pytest.fixture
 def officer_client(db, client, officer):
     """``client`` logged in as ``officer``."""
-    client.force_login(officer)
+    sign_in(client, officer)
     return client
 
 

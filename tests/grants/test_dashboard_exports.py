@@ -13,6 +13,7 @@ from django.utils.http import urlencode
 
 from grants.dashboard.tables import DATE, MONTH
 from grants.models import PilotReport
+from tests.conftest import sign_in
 from tests.factories.grants import officer
 from tests.workflows.file_jobs import run_and_download, started_job
 from workflows.tasks import run_file_job
@@ -155,7 +156,7 @@ def test_the_xlsx_says_which_filters_and_counting_rule_it_follows(officer_client
 
 
 def test_files_are_written_in_the_officers_language(client, pilots):
-    client.force_login(officer(language="ru"))
+    sign_in(client, officer(language="ru"))
     board = client.get(DASHBOARD).context["board"]
     table = board.table("by-target-group")
 

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from grants.dashboard.tables import MONEY
 from providers.models import MemberRole
+from tests.conftest import sign_in
 from tests.factories.grants import grantee_member, officer
 from tests.factories.portal import UserFactory
 from workflows.models import FileJob
@@ -91,7 +92,7 @@ def test_every_chart_is_an_accessible_image_followed_by_its_table(officer_client
 
 
 def test_chart_coordinates_stay_machine_readable_in_russian(client, pilots):
-    client.force_login(officer(language="ru"))
+    sign_in(client, officer(language="ru"))
 
     content = client.get(DASHBOARD).content.decode()
 
@@ -221,7 +222,7 @@ def test_a_draft_has_no_monitoring_page(officer_client, pilots):
     ids=["page", "xlsx", "csv", "grant", "grant-xlsx", "grant-csv"],
 )
 def test_only_grant_officers_see_the_dashboard_or_start_its_exports(client, pilots, make_user, url):
-    client.force_login(make_user(pilots))
+    sign_in(client, make_user(pilots))
     address = url(pilots)
 
     is_export = address.endswith((".csv", ".xlsx"))
@@ -240,7 +241,7 @@ def test_visitors_are_sent_to_log_in(client, pilots):
 
 def test_an_officer_does_not_monitor_their_own_organisations_grant(client, pilots):
     member = grantee_member(pilots.a1, MemberRole.VIEWER, roles=["grant_officer"])
-    client.force_login(member)
+    sign_in(client, member)
 
     board = client.get(DASHBOARD).context["board"]
 

@@ -10,6 +10,7 @@ from django.test import Client
 from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve
 
 from portal.models import User
+from tests.conftest import sign_in
 from tests.i18n import pages
 
 LANGUAGES = ("tk", "ru", "en")  # the order they are read in
@@ -80,7 +81,7 @@ class Reader:
         self.client = Client()
         self.user = User.objects.get(username=username) if username else None
         if self.user is not None:
-            self.client.force_login(self.user)
+            sign_in(self.client, self.user)
 
     def speak(self, language):
         if self.user is not None:

@@ -26,6 +26,7 @@ from tenders.models import Tender, TenderCriterion
 from tenders.opendata.bulk import bulk_files_write
 from tenders.services.bid import bid_budget_line_add, bid_create, bid_staff_assign
 from tenders.services.clarification import clarification_ask
+from tests.conftest import sign_in
 from tests.i18n import addresses, crawl, untranslated
 from workflows import delivery
 from workflows.jobs import file_job_run
@@ -115,7 +116,7 @@ def first_steps(seeded, django_db_blocker):
             question="Hyzmat Aşgabadyň ähli etraplarynda berilmelimi?",
         )
         officer = Client()
-        officer.force_login(User.objects.get(username="grants"))
+        sign_in(officer, User.objects.get(username="grants"))
         job = officer.post(reverse("grants:dashboard_xlsx")).url.rstrip("/").split("/")[-1]
         file_job_run(job_id=int(job))
         bulk_files_write()

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
 
+from tests.conftest import sign_in
 from tests.factories.grants import GrantAgreementFactory, PilotReportFactory, fill_report
 from tests.factories.portal import UserFactory, add_notification
 from tests.factories.providers import ProviderFactory, admin_of
@@ -64,7 +65,7 @@ def test_a_grant_agreement_reads_in_the_officers_language(client, language):
         officer_confirmed_by=officer,
         officer_confirmed_at=CONFIRMED_AT,
     )
-    client.force_login(officer)
+    sign_in(client, officer)
 
     page = text(client.get(reverse("grants:agreement", args=[agreement.pk])))
 
@@ -92,7 +93,7 @@ def test_the_notification_centre_dates_each_notice_in_the_readers_language(clien
     user = UserFactory(language=language)
     notification = add_notification(user)
     Notification.objects.filter(pk=notification.pk).update(created_at=CONFIRMED_AT)
-    client.force_login(user)
+    sign_in(client, user)
 
     page = text(client.get(reverse("workflows:notifications")))
 
@@ -105,7 +106,7 @@ def test_a_stored_date_stays_in_the_date_picker_in_every_language(client, langua
     user = admin_of(provider)
     user.language = language
     user.save(update_fields=["language"])
-    client.force_login(user)
+    sign_in(client, user)
 
     html = client.get(reverse("providers:edit")).content.decode()
 
@@ -116,7 +117,7 @@ def test_a_stored_date_stays_in_the_date_picker_in_every_language(client, langua
 @pytest.mark.parametrize("language", ["tk", "ru", "en"])
 def test_a_reports_counts_and_spending_are_grouped_as_the_language_groups_them(client, language):
     report = fill_report(PilotReportFactory(open=True), new=1500, continuing=2218)
-    client.force_login(UserFactory(grant_officer=True, language=language))
+    sign_in(client, UserFactory(grant_officer=True, language=language))
 
     page = text(client.get(reverse("grants:report", args=[report.pk])))
 

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from tenders.services.fingerprints import bid_fingerprint
+from tests.conftest import sign_in
 from tests.factories.providers import admin_of
 from tests.factories.tenders import BidFactory, bid_ready_tender, eligible_provider
 from tests.integration.conftest import wait_for
@@ -30,7 +31,7 @@ def test_the_worker_logs_each_task_a_bid_submission_caused_with_the_requests_id(
     tender = bid_ready_tender()
     bid = BidFactory(tender=tender, provider=eligible_provider(tender), complete=True)
     submitter = admin_of(bid.provider)
-    client.force_login(submitter)
+    sign_in(client, submitter)
 
     response = client.post(
         reverse("tenders:bid_submit", args=[bid.pk]),

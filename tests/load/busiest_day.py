@@ -15,6 +15,7 @@ from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
+from tests.conftest import sign_in
 from tests.factories.documents import upload
 from tests.factories.portal import PASSWORD
 from tests.factories.providers import admin_of
@@ -77,7 +78,7 @@ def officer_sessions(tender):
     with override_settings(SECRET_KEY=SECRET_KEY):
         for _ in range(OFFICERS):
             client = Client()
-            client.force_login(tender.created_by)
+            sign_in(client, tender.created_by)
             sessions.append(
                 {
                     "name": settings.SESSION_COOKIE_NAME,

@@ -4,10 +4,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from portal.models import ServiceType
+from tests.conftest import sign_in
 
 
 def home(client, user):
-    client.force_login(user)
+    sign_in(client, user)
     response = client.get("/")
     assert response.status_code == 200
     return response.content.decode()

@@ -5,6 +5,7 @@ import time_machine
 from django.core import mail
 from django.urls import reverse
 
+from tests.conftest import sign_in
 from tests.factories.portal import PASSWORD, UserFactory
 from workflows import delivery
 from workflows.models import OutboxMessage
@@ -34,7 +35,7 @@ def test_login_with_a_wrong_password_shows_an_error_and_signs_nobody_in(client):
 
 
 def test_logout_signs_the_user_out(client):
-    client.force_login(UserFactory())
+    sign_in(client, UserFactory())
     response = client.post(reverse("logout"))
     assert response.status_code == 302
     assert not client.get(reverse("home")).context["user"].is_authenticated
@@ -48,7 +49,7 @@ def test_password_change_needs_a_signed_in_user(client):
 
 def test_password_change_saves_the_new_password(client):
     user = UserFactory()
-    client.force_login(user)
+    sign_in(client, user)
     response = client.post(
         reverse("password_change"),
         {
@@ -65,7 +66,7 @@ def test_password_change_saves_the_new_password(client):
 
 def test_password_change_with_a_wrong_old_password_keeps_the_old_one(client):
     user = UserFactory()
-    client.force_login(user)
+    sign_in(client, user)
     response = client.post(
         reverse("password_change"),
         {

@@ -3,6 +3,7 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from portal.models import Etrap, ServiceType, User, Velayat
+from tests.conftest import sign_in
 from tests.factories.portal import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -10,7 +11,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def admin_client(client):
-    client.force_login(UserFactory(system_admin=True))
+    sign_in(client, UserFactory(system_admin=True))
     return client
 
 
@@ -22,7 +23,7 @@ def test_admin_lists_open_with_search_and_filters(admin_client, model):
 
 
 def test_staff_without_admin_access_cannot_open_the_admin(client):
-    client.force_login(UserFactory(procurement_officer=True))
+    sign_in(client, UserFactory(procurement_officer=True))
     response = client.get(reverse("admin:portal_user_changelist"))
     assert response.status_code == 302
 

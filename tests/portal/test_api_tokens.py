@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from portal.api.tokens import api_token_create
 from portal.models import ApiToken, TokenScope
+from tests.conftest import sign_in
 from tests.factories.portal import UserFactory, add_notification
 from tests.portal.api_support import anonymous_client, token_client
 from workflows.audit import history
@@ -26,7 +27,7 @@ def make_on_the_page(client, name="Case management", scope="read"):
 
 def test_a_token_made_on_the_user_s_page_is_shown_once_and_stored_as_its_sha256(client):
     user = UserFactory()
-    client.force_login(user)
+    sign_in(client, user)
     page = make_on_the_page(client).content.decode()
     key = re.search(r'<code class="token-key">([^<]+)</code>', page).group(1)
     token = ApiToken.objects.get(user=user)
@@ -38,7 +39,7 @@ def test_a_token_made_on_the_user_s_page_is_shown_once_and_stored_as_its_sha256(
 
 
 def test_a_token_without_a_name_is_refused_on_the_page_and_nothing_is_stored(client):
-    client.force_login(UserFactory(language="ru"))
+    sign_in(client, UserFactory(language="ru"))
     response = make_on_the_page(client, name="  ")
     assert response.status_code == 200
     assert "Обязательное поле" in response.content.decode()
@@ -55,7 +56,7 @@ def test_a_token_opens_the_api_as_its_user():
 
 def test_a_revoked_token_is_refused(client):
     user = UserFactory(language="tk")
-    client.force_login(user)
+    sign_in(client, user)
     api = token_client(user)
     token = ApiToken.objects.get(user=user)
     client.post(reverse("api_token_revoke", args=[token.pk]))
@@ -68,7 +69,7 @@ def test_a_revoked_token_is_refused(client):
 def test_a_user_cannot_revoke_another_user_s_token(client):
     owner = UserFactory()
     token, _key = api_token_create(actor=owner, name="mine", scope=TokenScope.READ)
-    client.force_login(UserFactory())
+    sign_in(client, UserFactory())
     assert client.post(reverse("api_token_revoke", args=[token.pk])).status_code == 404
     token.refresh_from_db()
     assert token.revoked_at is None
@@ -124,7 +125,7 @@ def test_a_session_must_send_the_csrf_token_to_post():
     user = UserFactory()
     notification = add_notification(user)
     client = APIClient(enforce_csrf_checks=True)
-    client.force_login(user)
+    sign_in(client, user)
     assert client.post(f"/api/notifications/{notification.pk}/read/").status_code == 403
     notification.refresh_from_db()
     assert notification.read_at is None

@@ -20,6 +20,7 @@ from portal.documents.orphans import orphaned_names, remove_orphans
 from portal.documents.storage import generate_name, store
 from providers.models import DocumentType, ProviderDocument
 from providers.services import document_add, document_remove
+from tests.conftest import sign_in
 from tests.factories.documents import pdf_bytes, upload
 from tests.factories.grants import officer
 from tests.factories.providers import ProviderDocumentFactory, ProviderFactory, admin_of
@@ -81,7 +82,7 @@ def signed_in_admin(client, provider, language="en"):
     user = admin_of(provider)
     user.language = language
     user.save(update_fields=["language"])
-    client.force_login(user)
+    sign_in(client, user)
 
 
 def upload_document(client, provider, content, language="en"):
@@ -168,7 +169,7 @@ def test_a_repeated_upload_keeps_one_object_and_a_removed_document_none(
 
 
 def test_an_export_is_written_to_the_bucket_and_served_from_it(client, media):
-    client.force_login(officer())
+    sign_in(client, officer())
     started = client.post(reverse("grants:dashboard_csv", args=["summary"]))
     job = started_job(started)
 

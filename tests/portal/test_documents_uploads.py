@@ -3,6 +3,7 @@
 import pytest
 
 from providers.models import ProviderDocument, TrainingRecord
+from tests.conftest import sign_in
 from tests.factories.documents import pdf_bytes
 from tests.portal.multipart import multipart
 from tests.portal.test_hostile_uploads import provider_document, training_certificate
@@ -11,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 
 def post(client, place, file_name, content):
-    client.force_login(place.user)
+    sign_in(client, place.user)
     body, content_type = multipart(place.fields, {place.file_field: (file_name, content)})
     return client.generic("POST", place.url, body, content_type=content_type)
 

@@ -13,6 +13,7 @@ from portal.documents.orphans import orphaned_names
 from providers.models import DocumentType, ProviderDocument, TrainingRecord
 from tenders.models import Amendment, BidDocument, Objection, Tender
 from tenders.services.award import award_approve, award_propose
+from tests.conftest import sign_in
 from tests.factories.documents import pdf_bytes
 from tests.factories.grants import GrantAgreementFactory, PilotReportFactory, grantee_admin
 from tests.factories.portal import UserFactory
@@ -176,7 +177,7 @@ def test_every_hostile_upload_is_refused_with_its_message_and_nothing_is_kept(
     client, media, make_place
 ):
     place = make_place()
-    client.force_login(place.user)
+    sign_in(client, place.user)
     records, files = place.records(), media.names()
     wrong = []
 

@@ -18,7 +18,7 @@ import pytest
 from django.urls import reverse
 
 from providers.models import DocumentType, ProviderDocument
-from tests.conftest import require
+from tests.conftest import require, sign_in
 from tests.factories.documents import pdf_bytes, upload
 from tests.factories.providers import ProviderFactory, admin_of
 from tests.integration.conftest import wait_for
@@ -122,7 +122,7 @@ def peak_memory(work):
 def test_a_20_mb_upload_and_download_never_hold_the_file_in_memory(
     client, storage, provider, upload_body, capsys
 ):
-    client.force_login(admin_of(provider))
+    sign_in(client, admin_of(provider))
     body, sha256 = upload_body
 
     def send_the_body():

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.module_loading import import_string
 
 from portal.log_context import ContextFilter
+from tests.conftest import sign_in
 from tests.factories.portal import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -45,7 +46,7 @@ def test_a_request_id_given_by_the_proxy_is_kept_and_a_malformed_one_replaced(cl
 
 def test_a_request_is_logged_as_one_json_line_with_its_request_and_user(client, json_log):
     user = UserFactory()
-    client.force_login(user)
+    sign_in(client, user)
 
     response = client.get(reverse("workflows:notifications"))
 
@@ -60,7 +61,7 @@ def test_a_request_is_logged_as_one_json_line_with_its_request_and_user(client, 
 
 
 def test_nothing_of_a_request_is_left_on_lines_logged_after_it(client, json_log):
-    client.force_login(UserFactory())
+    sign_in(client, UserFactory())
     client.get(reverse("workflows:notifications"))
     logging.getLogger("portal").info("outside any request")
     assert json_log()[-1]["request_id"] is None

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from portal.services import user_set_email_frequency
+from tests.conftest import sign_in
 from tests.factories.portal import UserFactory
 from workflows.errors import DomainError
 
@@ -25,7 +26,7 @@ def test_a_visitor_is_sent_to_log_in(client):
 
 def test_the_page_shows_the_current_choice_with_labels(client):
     user = UserFactory(email_frequency="daily")
-    client.force_login(user)
+    sign_in(client, user)
 
     html = client.get(URL).content.decode()
 
@@ -37,7 +38,7 @@ def test_the_page_shows_the_current_choice_with_labels(client):
 
 def test_choosing_the_daily_summary_saves_it(client):
     user = UserFactory()
-    client.force_login(user)
+    sign_in(client, user)
 
     response = client.post(URL, {"email_frequency": "daily"}, follow=True)
 
@@ -49,7 +50,7 @@ def test_choosing_the_daily_summary_saves_it(client):
 
 def test_an_unknown_choice_is_refused_next_to_the_field_and_nothing_changes(client):
     user = UserFactory()
-    client.force_login(user)
+    sign_in(client, user)
 
     response = client.post(URL, {"email_frequency": "hourly"})
 
@@ -87,7 +88,7 @@ def test_saving_the_same_choice_again_writes_nothing(django_assert_num_queries):
 
 
 def test_the_notification_centre_links_to_the_settings(client):
-    client.force_login(UserFactory())
+    sign_in(client, UserFactory())
 
     html = client.get(reverse("workflows:notifications")).content.decode()
 

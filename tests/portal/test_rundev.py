@@ -1,6 +1,7 @@
 """``manage.py rundev`` as a developer runs it: a real web server and a real Celery worker with
 embedded beat, on SQLite and the filesystem broker in a folder of the test's own."""
 
+import base64
 import http.cookiejar
 import os
 import re
@@ -15,7 +16,9 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django_otp.oath import totp
 
+from portal.demo import DEMO_TOTP_SECRET
 from portal.management.commands.rundev import child_environment
 
 SERVICE_VARIABLES = ("DATABASE_URL", "REDIS_URL", "CELERY_", "EMAIL_", "AWS_", "PORTAL_", "DJANGO_")
@@ -126,6 +129,9 @@ def test_rundev_serves_delivers_mail_through_its_worker_and_stops_every_process(
         status, url, _ = browser.post_form(
             "/accounts/login/", {"username": "approver", "password": "demo-approver-2026"}
         )
+        assert (status, urllib.parse.urlparse(url).path) == (200, "/accounts/two-factor/verify/")
+        code = f"{totp(base64.b32decode(DEMO_TOTP_SECRET)):06d}"
+        status, url, _ = browser.post_form(url.removeprefix(browser.base), {"code": code})
         assert (status, urllib.parse.urlparse(url).path) == (200, "/")
         status, url, _ = browser.post_form(
             "/accounts/password/reset/", {"email": "evaluator1@example.org"}

@@ -31,6 +31,7 @@ from tenders.services.bid import (
     bid_staff_assign,
 )
 from tenders.services.bid_submission import bid_submit
+from tests.conftest import sign_in
 from workflows.models import AuditEntry, Notification, OutboxMessage
 
 pytestmark = [
@@ -116,7 +117,7 @@ def test_the_signing_and_second_tranches_are_paid(programme):
 
 
 def test_the_grant_officer_sees_the_programme_on_the_monitoring_dashboard(client, programme):
-    client.force_login(User.objects.get(username="grants"))
+    sign_in(client, User.objects.get(username="grants"))
 
     with translation.override(None):  # the page switches to the user's language
         response = client.get(reverse("grants:dashboard"))

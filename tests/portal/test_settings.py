@@ -169,3 +169,16 @@ def test_a_given_360giving_prefix_is_the_one_used(tmp_path):
     result = run(code, tmp_path, debug="true", PORTAL_360GIVING_PREFIX="360G-mlsp")
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "360G-mlsp"
+
+
+def test_the_deployment_checklist_finds_nothing_to_warn_about_in_production(tmp_path):
+    code = (
+        "from django.core.management import execute_from_command_line; "
+        "execute_from_command_line(['manage.py', 'check', '--deploy', '--fail-level', 'WARNING'])"
+    )
+    result = run(
+        code, tmp_path, DJANGO_SECRET_KEY=SECRET, DJANGO_ALLOWED_HOSTS="portal.example.org"
+    )
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues" in result.stdout
+    assert "WARNING" not in result.stderr + result.stdout

@@ -9,6 +9,7 @@ from django.utils.http import urlencode
 
 from portal.models import User
 from portal.services import user_confirm_email, user_sign_up
+from tests.conftest import sign_in
 from tests.factories.portal import PASSWORD, UserFactory
 from workflows import audit, delivery
 from workflows.errors import DomainError
@@ -334,7 +335,7 @@ def test_an_unknown_language_is_refused_by_the_form(client):
 
 
 def test_a_signed_in_user_is_sent_away_from_sign_up(client):
-    client.force_login(UserFactory())
+    sign_in(client, UserFactory())
     assert client.get(reverse("signup")).url == reverse("home")
     response = sign_up(client, email="new@example.org", username="new")
     assert response.url == reverse("home")
@@ -389,7 +390,7 @@ def test_visitors_find_sign_up_in_the_header_and_on_the_login_page(client):
 
 
 def test_signed_in_users_see_no_sign_up_link_in_the_header(client):
-    client.force_login(UserFactory())
+    sign_in(client, UserFactory())
     assert reverse("signup") not in client.get(reverse("home")).content.decode()
 
 

@@ -2,6 +2,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
+from tests.conftest import sign_in
 from tests.factories.portal import UserFactory, add_notification
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +31,7 @@ def test_an_ngo_user_sees_their_organisation_and_notifications_with_the_unread_c
     add_notification(user)
     add_notification(user)
     add_notification(user, read=True)
-    client.force_login(user)
+    sign_in(client, user)
     html = client.get(reverse("home")).content.decode()
     assert "My organisation" in html
     assert 'href="/notifications/"' in html
@@ -38,17 +39,17 @@ def test_an_ngo_user_sees_their_organisation_and_notifications_with_the_unread_c
 
 
 def test_staff_do_not_see_my_organisation_and_only_admins_see_administration(client):
-    client.force_login(UserFactory(evaluator=True))
+    sign_in(client, UserFactory(evaluator=True))
     html = client.get(reverse("home")).content.decode()
     assert "My organisation" not in html
     assert reverse("admin:index") not in html
 
-    client.force_login(UserFactory(system_admin=True))
+    sign_in(client, UserFactory(system_admin=True))
     assert reverse("admin:index") in client.get(reverse("home")).content.decode()
 
 
 def test_messages_are_shown_in_a_status_area(client):
-    client.force_login(UserFactory())
+    sign_in(client, UserFactory())
     response = client.post(reverse("switch_language"), {"language": "xx", "next": "/"}, follow=True)
     html = response.content.decode()
     assert 'class="messages" role="status"' in html
@@ -63,7 +64,7 @@ def test_the_language_switcher_offers_the_three_languages(client):
 
 def test_switching_language_saves_it_on_the_signed_in_users_account(client):
     user = UserFactory(language="en")
-    client.force_login(user)
+    sign_in(client, user)
     response = client.post(reverse("switch_language"), {"language": "ru", "next": "/tenders/"})
     assert response.status_code == 302
     assert response.url == "/tenders/"
@@ -81,7 +82,7 @@ def test_switching_language_as_a_visitor_sets_the_language_cookie(client):
 
 def test_switching_to_an_unknown_language_changes_nothing(client):
     user = UserFactory(language="en")
-    client.force_login(user)
+    sign_in(client, user)
     client.post(reverse("switch_language"), {"language": "xx", "next": "/"})
     user.refresh_from_db()
     assert user.language == "en"

@@ -23,6 +23,7 @@ from django.test.utils import _TestState
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from hypothesis import settings
 
+from tests.conftest import sign_in
 from tests.properties.pages import form_for
 
 
@@ -42,6 +43,8 @@ class Scene:
     user: object
     kwargs: dict = field(default_factory=dict)
     page: str | None = None
+    # False: the user gave the password but not yet the code of their second factor.
+    second_factor: bool = True
 
 
 @dataclass(frozen=True)
@@ -106,7 +109,7 @@ class Target:
         self.endpoint = endpoint
         scene = endpoint.scene()
         if scene.user is not None:
-            client.force_login(scene.user)
+            sign_in(client, scene.user, second_factor=scene.second_factor)
         self.url = reverse(endpoint.name, kwargs=scene.kwargs)
         self.page = scene.page or self.url
         self.fields = form_fields(endpoint.forms)

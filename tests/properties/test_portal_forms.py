@@ -14,10 +14,11 @@ from portal.forms import (
     EmailFrequencyForm,
     OutboxPasswordResetForm,
     ResendConfirmationForm,
+    SecondFactorCodeForm,
     SignUpForm,
 )
 from tests.example_app.jobs import SLOW_EXPORT
-from tests.factories.portal import UserFactory, add_notification
+from tests.factories.portal import UserFactory, add_notification, authenticator
 from tests.properties.engine import Endpoint, Scene, profile
 from tests.properties.strategies import post_data
 from workflows.models import FileJob
@@ -33,6 +34,13 @@ def signed_in(page=None):
         return Scene(UserFactory(), page=reverse(page) if page else None)
 
     return scene
+
+
+def code_scene():
+    """A grant officer who gave the password and is asked for the code."""
+    user = UserFactory(grant_officer=True)
+    authenticator(user)
+    return Scene(user, page=reverse("two_factor_verify"), second_factor=False)
 
 
 def language_scene():
@@ -84,6 +92,8 @@ ENDPOINTS = [
     Endpoint("password_reset_confirm", reset_confirm_scene, (SetPasswordForm,)),
     Endpoint("notification_settings", signed_in(), (EmailFrequencyForm,)),
     Endpoint("signup", visitor, (SignUpForm,)),
+    Endpoint("two_factor_enrol", signed_in(), (SecondFactorCodeForm,)),
+    Endpoint("two_factor_verify", code_scene, (SecondFactorCodeForm,)),
     Endpoint("signup_resend", visitor, (ResendConfirmationForm,)),
     Endpoint("switch_language", language_scene, label="visitor"),
     Endpoint("switch_language", signed_in("home"), label="signed-in"),

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from portal.models import Etrap, Velayat
 from providers.models import Provider
+from tests.conftest import sign_in
 from tests.factories.providers import ProviderFactory, admin_of
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +27,7 @@ def options(client, **query):
 
 def test_the_etrap_list_narrows_to_the_chosen_velayats_etraps(client, outsider):
     mary = Velayat.objects.get(code="TM-M")
-    client.force_login(outsider)
+    sign_in(client, outsider)
 
     page = options(client, velayat=mary.pk)
 
@@ -38,7 +39,7 @@ def test_the_etrap_list_narrows_to_the_chosen_velayats_etraps(client, outsider):
 
 def test_the_etrap_already_chosen_stays_chosen_when_the_velayat_still_has_it(client, outsider):
     etrap = Velayat.objects.get(code="TM-M").etraps.first()
-    client.force_login(outsider)
+    sign_in(client, outsider)
 
     page = options(client, velayat=etrap.velayat_id, etrap=etrap.pk)
 
@@ -46,7 +47,7 @@ def test_the_etrap_already_chosen_stays_chosen_when_the_velayat_still_has_it(cli
 
 
 def test_no_velayat_chosen_offers_every_active_etrap(client, outsider):
-    client.force_login(outsider)
+    sign_in(client, outsider)
 
     assert offered(options(client, velayat="")) == set(
         Etrap.objects.filter(active=True).values_list("pk", flat=True)
@@ -56,7 +57,7 @@ def test_no_velayat_chosen_offers_every_active_etrap(client, outsider):
 def test_the_velayat_choice_asks_for_its_etraps_and_the_page_works_without_javascript(
     client, outsider
 ):
-    client.force_login(outsider)
+    sign_in(client, outsider)
 
     page = client.get(reverse("providers:register")).content.decode()
 
@@ -69,7 +70,7 @@ def test_the_velayat_choice_asks_for_its_etraps_and_the_page_works_without_javas
 
 def test_the_edit_form_asks_for_the_etraps_of_the_organisations_velayat(client):
     provider = ProviderFactory()
-    client.force_login(admin_of(provider))
+    sign_in(client, admin_of(provider))
 
     page = client.get(reverse("providers:edit")).content.decode()
 
@@ -79,7 +80,7 @@ def test_the_edit_form_asks_for_the_etraps_of_the_organisations_velayat(client):
 def test_an_etrap_of_another_velayat_is_refused_next_to_the_field_in_russian(client, outsider):
     outsider.language = "ru"
     outsider.save(update_fields=["language"])
-    client.force_login(outsider)
+    sign_in(client, outsider)
 
     response = client.post(
         reverse("providers:register"),

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from providers.models import MemberRole
+from tests.conftest import sign_in
 from tests.factories.portal import UserFactory
 from tests.factories.providers import ProviderFactory, StaffMemberFactory, admin_of, member_of
 
@@ -18,7 +19,7 @@ def test_the_staff_page_lists_staff_2_before_staff_10(client):
     provider = ProviderFactory()
     for name in ("Staff 10", "Staff 2", "Staff 1", "Staff 11"):
         StaffMemberFactory(provider=provider, full_name=name)
-    client.force_login(admin_of(provider))
+    sign_in(client, admin_of(provider))
 
     page = client.get(reverse("providers:staff")).content.decode()
 
@@ -32,7 +33,7 @@ def test_inactive_staff_follow_the_active_ones_each_in_natural_order(client):
     StaffMemberFactory(provider=provider, full_name="Staff 2", active=False)
     StaffMemberFactory(provider=provider, full_name="Staff 30")
     StaffMemberFactory(provider=provider, full_name="Staff 4")
-    client.force_login(admin_of(provider))
+    sign_in(client, admin_of(provider))
 
     roster = client.get(reverse("providers:staff")).context["roster"]
 
@@ -43,7 +44,7 @@ def test_the_review_page_lists_the_staff_in_natural_order(client):
     provider = ProviderFactory(submitted=True)
     StaffMemberFactory(provider=provider, full_name="Staff 10")
     StaffMemberFactory(provider=provider, full_name="Staff 2")
-    client.force_login(UserFactory(procurement_officer=True))
+    sign_in(client, UserFactory(procurement_officer=True))
 
     roster = client.get(reverse("providers:review", args=[provider.pk])).context["roster"]
 
@@ -54,7 +55,7 @@ def test_the_members_page_lists_user2_before_user10(client):
     provider = ProviderFactory()
     member_of(provider, MemberRole.VIEWER, username="staff10")
     member_of(provider, MemberRole.VIEWER, username="staff2")
-    client.force_login(admin_of(provider))
+    sign_in(client, admin_of(provider))
 
     rows = client.get(reverse("providers:members")).context["memberships"]
 

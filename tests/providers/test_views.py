@@ -19,6 +19,7 @@ from providers.models import (
     StaffMember,
 )
 from providers.services import member_invite
+from tests.conftest import sign_in
 from tests.factories.documents import pdf_bytes, upload
 from tests.factories.portal import UserFactory
 from tests.factories.providers import (
@@ -41,7 +42,7 @@ def url(name, *args):
 
 
 def logged_in(client, user):
-    client.force_login(user)
+    sign_in(client, user)
     return client
 
 

@@ -15,6 +15,7 @@ from tenders.services.evaluation import (
     screening_decide,
 )
 from tenders.services.fingerprints import decision_fingerprint
+from tests.conftest import sign_in
 from tests.factories.portal import UserFactory
 from tests.factories.providers import admin_of
 from tests.factories.tenders import (
@@ -221,7 +222,7 @@ def test_the_approver_sends_a_proposal_back_with_a_reason(proposed):
 def test_the_approver_decides_on_the_decision_page(client, proposed):
     decision, _bids = proposed
     approver = UserFactory(approver=True)
-    client.force_login(approver)
+    sign_in(client, approver)
     page = client.get(reverse("tenders:award_decision", args=[decision.pk]))
     assert page.status_code == 200 and "Approve the award" in page.content.decode()
     response = client.post(
@@ -236,7 +237,7 @@ def test_the_approver_decides_on_the_decision_page(client, proposed):
 def test_the_decision_page_is_not_found_for_bidders_and_evaluators(client, proposed):
     decision, (winner, _loser) = proposed
     for user in (admin_of(winner.provider), UserFactory(evaluator=True), UserFactory()):
-        client.force_login(user)
+        sign_in(client, user)
         assert client.get(reverse("tenders:award_decision", args=[decision.pk])).status_code == 404
         response = client.post(
             reverse("tenders:award_approve", args=[decision.pk]), {"seen_state": "proposed"}

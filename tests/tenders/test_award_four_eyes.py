@@ -7,6 +7,7 @@ from django.utils import translation
 from portal.models import Role
 from tenders.models import AwardDecision
 from tenders.services.award import award_approve
+from tests.conftest import sign_in
 from tests.factories.portal import UserFactory
 from tests.factories.tenders import AwardDecisionFactory
 from workflows.audit import history
@@ -61,18 +62,18 @@ def test_with_four_eyes_off_the_author_may_approve(decision, settings):
 
 
 def test_the_author_sees_the_approve_button_disabled_with_the_reason(client, decision):
-    client.force_login(decision.tender.created_by)
+    sign_in(client, decision.tender.created_by)
     page = client.get(reverse("tenders:award_decision", args=[decision.pk])).content.decode()
     assert "the author of the tender does not approve its award" in page
     assert 'disabled aria-describedby="four-eyes"' in page
-    client.force_login(UserFactory(approver=True))
+    sign_in(client, UserFactory(approver=True))
     page = client.get(reverse("tenders:award_decision", args=[decision.pk])).content.decode()
     assert "Approve the award" in page
     assert "disabled" not in page
 
 
 def test_the_author_posting_the_approval_gets_the_reason_and_nothing_changes(client, decision):
-    client.force_login(decision.tender.created_by)
+    sign_in(client, decision.tender.created_by)
     response = client.post(
         reverse("tenders:award_approve", args=[decision.pk]),
         {"seen_state": "proposed"},

@@ -17,6 +17,7 @@ from tenders.services.award import (
     objection_uphold,
 )
 from tenders.services.evaluation import evaluation_complete, evaluation_start_scoring
+from tests.conftest import sign_in
 from tests.factories.documents import upload
 from tests.factories.portal import UserFactory
 from tests.factories.providers import ProviderFactory, admin_of, member_of
@@ -218,7 +219,7 @@ def test_upholding_with_an_exclusion_lets_the_officer_propose_the_next_bid(scene
 
 def test_a_bidder_sees_its_own_scores_and_rank_and_nothing_of_the_others(client, scene):
     loser, winner = scene["loser"], scene["winner"]
-    client.force_login(admin_of(loser.provider))
+    sign_in(client, admin_of(loser.provider))
     page = client.get(reverse("tenders:bid_outcome", args=[loser.pk])).content.decode()
     assert "Your bid is not proposed for award." in page
     assert "2 of 2" in page
@@ -231,7 +232,7 @@ def test_a_bidder_sees_its_own_scores_and_rank_and_nothing_of_the_others(client,
 
 def test_a_bidder_objects_on_its_outcome_page_and_the_officer_resolves_it(client, scene):
     loser = scene["loser"]
-    client.force_login(admin_of(loser.provider))
+    sign_in(client, admin_of(loser.provider))
     url = reverse("tenders:bid_outcome", args=[loser.pk])
     response = client.post(
         url,
@@ -248,10 +249,10 @@ def test_a_bidder_objects_on_its_outcome_page_and_the_officer_resolves_it(client
         "tenders:objection_document", args=[objection.pk, objection.documents.get().pk]
     )
     assert client.get(document_url).status_code == 200
-    client.force_login(admin_of(scene["winner"].provider))
+    sign_in(client, admin_of(scene["winner"].provider))
     assert client.get(document_url).status_code == 404
 
-    client.force_login(scene["officer"])
+    sign_in(client, scene["officer"])
     page = reverse("tenders:objection", args=[objection.pk])
     assert "Our trainers were certified." in client.get(page).content.decode()
     response = client.post(
@@ -260,5 +261,5 @@ def test_a_bidder_objects_on_its_outcome_page_and_the_officer_resolves_it(client
     assert response.status_code == 302
     objection.refresh_from_db()
     assert objection.state == Objection.State.DISMISSED
-    client.force_login(admin_of(loser.provider))
+    sign_in(client, admin_of(loser.provider))
     assert client.get(page).status_code == 404

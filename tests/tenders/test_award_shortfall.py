@@ -8,6 +8,7 @@ from django.utils import translation
 
 from tenders.services.award import award_propose
 from tenders.services.award.shortfall import award_shortfall
+from tests.conftest import sign_in
 from tests.factories.portal import UserFactory
 from tests.factories.tenders import BidFactory, TenderFactory, completed_evaluation, set_budget
 
@@ -51,7 +52,7 @@ def test_too_few_bids_above_the_minimum_are_named_as_the_reason():
 
 def test_the_approver_reads_the_reason_in_russian_on_the_decision_page(client):
     decision = _decision(["300000", "180000"], awards_count=2, budget_ceiling=Decimal("400000"))
-    client.force_login(UserFactory(approver=True, language="ru"))
+    sign_in(client, UserFactory(approver=True, language="ru"))
     page = client.get(
         reverse("tenders:award_decision", args=[decision.pk]), HTTP_ACCEPT_LANGUAGE="ru"
     ).content.decode()
@@ -63,6 +64,6 @@ def test_the_approver_reads_the_reason_in_russian_on_the_decision_page(client):
 
 def test_the_officer_sees_the_same_reason_on_the_decision_page(client):
     decision = _decision(["300000", "180000"], awards_count=2, budget_ceiling=Decimal("400000"))
-    client.force_login(decision.tender.created_by)
+    sign_in(client, decision.tender.created_by)
     page = client.get(reverse("tenders:award_decision", args=[decision.pk])).content.decode()
     assert "2 awards were planned." in page

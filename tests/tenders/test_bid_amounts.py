@@ -10,6 +10,7 @@ from tenders.models import BidBudgetLine
 from tenders.services.bid import bid_budget_line_add
 from tenders.services.bid_checks import IncompleteBid
 from tenders.services.bid_submission import bid_submit
+from tests.conftest import sign_in
 from tests.factories.providers import admin_of
 from tests.factories.tenders import BidFactory, bid_ready_tender, eligible_provider
 from workflows.errors import DomainError
@@ -67,7 +68,7 @@ def test_the_budget_page_shows_the_refusal_in_the_users_language(client, bid):
     admin = admin_of(bid.provider)
     admin.language = "ru"
     admin.save(update_fields=["language"])
-    client.force_login(admin)
+    sign_in(client, admin)
     response = client.post(
         reverse("tenders:bid_budget", args=[bid.pk]),
         {

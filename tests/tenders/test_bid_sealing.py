@@ -28,7 +28,7 @@ from tenders.services.bid_submission import bid_submit, bid_withdraw
 from tenders.services.evaluation.panel import evaluation_create
 from tenders.services.opening import opening_entry
 from tenders.services.tender import tender_cancel, tender_publish
-from tests.conftest import require
+from tests.conftest import require, sign_in
 from tests.factories.documents import pdf_bytes, upload
 from tests.factories.portal import UserFactory
 from tests.factories.providers import admin_of
@@ -348,7 +348,7 @@ def test_the_bidder_downloads_its_sealed_package_at_submission(client, postgres)
         title="Plan",
         upload=upload("pdf", name="plan.pdf", content=marked.document),
     )
-    client.force_login(admin_of(bid.provider))
+    sign_in(client, admin_of(bid.provider))
     page = client.get(reverse("tenders:bid_submit", args=[bid.pk]))
     form = page.context["form"]
 
@@ -365,7 +365,7 @@ def test_the_bidder_downloads_its_sealed_package_at_submission(client, postgres)
         assert marked.text in archive.read("bid.json").decode()
         assert marked.document in [archive.read(name) for name in names if name != "bid.json"]
     other = UserFactory(procurement_officer=True)
-    client.force_login(other)
+    sign_in(client, other)
     assert client.get(reverse("tenders:bid_package", args=[bid.pk])).status_code == 404
 
 
@@ -373,7 +373,7 @@ def test_the_opening_page_says_how_many_shares_are_still_needed(client, postgres
     tender = published()
     submitted_bid(tender, Marked())
     first, second, _third = tender.committee.order_by("pk")
-    client.force_login(first)
+    sign_in(client, first)
     url = reverse("tenders:opening", args=[tender.pk])
     assert "Shares are taken only after it." in client.get(url).content.decode()
     tender = open_through_committee(tender, members=[])
@@ -382,7 +382,7 @@ def test_the_opening_page_says_how_many_shares_are_still_needed(client, postgres
     assert "The passphrase is not right." in wrong.content.decode()
     given = client.post(url, {"passphrase": COMMITTEE_PASSPHRASE}, follow=True)
     assert "1 more share is needed to open the bids." in given.content.decode()
-    client.force_login(second)
+    sign_in(client, second)
     opened = client.post(url, {"passphrase": COMMITTEE_PASSPHRASE}, follow=True)
 
     assert "The bids are open." in opened.content.decode()

@@ -9,6 +9,7 @@ from providers.models import MemberRole
 from tenders.models import Bid, BidBudgetLine, BidStaff
 from tenders.services.bid_submission import bid_submit
 from tenders.services.fingerprints import bid_fingerprint
+from tests.conftest import sign_in
 from tests.factories.documents import pdf_bytes, upload
 from tests.factories.portal import UserFactory
 from tests.factories.providers import ProviderFactory, StaffMemberFactory, admin_of, member_of
@@ -33,7 +34,7 @@ def bid(tender):
 
 
 def _login(client, user):
-    client.force_login(user)
+    sign_in(client, user)
     return client
 
 

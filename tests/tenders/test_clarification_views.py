@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from providers.models import MemberRole, ProviderState
 from tenders.models import Clarification
+from tests.conftest import sign_in
 from tests.factories.portal import UserFactory
 from tests.factories.providers import ProviderFactory, admin_of, member_of
 from tests.factories.tenders import ClarificationFactory, TenderFactory
@@ -22,7 +23,7 @@ def officer():
 
 @pytest.fixture
 def officer_client(client, officer):
-    client.force_login(officer)
+    sign_in(client, officer)
     return client
 
 
@@ -65,7 +66,7 @@ def test_another_officer_cannot_answer(officer_client):
 def test_a_provider_editor_asks_from_the_notice(client):
     tender = TenderFactory(published=True)
     provider = ProviderFactory(verified=True)
-    client.force_login(member_of(provider, MemberRole.EDITOR))
+    sign_in(client, member_of(provider, MemberRole.EDITOR))
 
     form_page = client.get(tender.get_absolute_url()).content.decode()
     response = client.post(reverse("tenders:ask", args=[tender.pk]), {"question": "Transport?"})
@@ -80,7 +81,7 @@ def test_a_question_after_the_deadline_is_refused_with_a_clear_message(client, t
         published=True, questions_deadline=timezone.now() + datetime.timedelta(days=2)
     )
     provider = ProviderFactory(verified=True)
-    client.force_login(admin_of(provider))
+    sign_in(client, admin_of(provider))
     time_machine.move_to(tender.questions_deadline + datetime.timedelta(minutes=1), tick=False)
 
     response = client.post(
@@ -94,7 +95,7 @@ def test_a_question_after_the_deadline_is_refused_with_a_clear_message(client, t
 def test_an_unverified_organisation_is_told_it_cannot_ask(client):
     tender = TenderFactory(published=True)
     provider = ProviderFactory(state=ProviderState.SUBMITTED)
-    client.force_login(admin_of(provider))
+    sign_in(client, admin_of(provider))
 
     page = client.get(tender.get_absolute_url()).content.decode()
     response = client.post(

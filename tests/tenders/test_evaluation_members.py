@@ -13,6 +13,7 @@ from tenders.services.evaluation import (
     panel_member_invite,
     panel_member_replace,
 )
+from tests.conftest import sign_in
 from tests.factories.portal import UserFactory
 from tests.factories.tenders import EvaluationFactory, PanelMemberFactory, TenderFactory
 from workflows.audit import history
@@ -213,7 +214,10 @@ def test_the_mailed_link_lets_the_invited_evaluator_choose_a_password_and_log_in
     assert response.status_code == 302
     user.refresh_from_db()
     assert user.check_password("Ashgabat-panel-2026")
-    assert client.login(username=user.username, password="Ashgabat-panel-2026")
+    signed_in = client.post(
+        reverse("login"), {"username": user.username, "password": "Ashgabat-panel-2026"}
+    )
+    assert signed_in.status_code == 302
 
 
 def test_an_address_of_an_account_without_the_evaluator_role_is_refused(evaluation):
@@ -276,7 +280,7 @@ def test_another_officer_may_not_invite(evaluation):
 
 
 def test_the_officer_invites_from_the_panel_page(client, evaluation):
-    client.force_login(evaluation.created_by)
+    sign_in(client, evaluation.created_by)
     page = client.get(reverse("tenders:evaluation_manage", args=[evaluation.tender_id]))
     assert "Invite a new evaluator" in page.content.decode()
     response = client.post(
@@ -295,7 +299,7 @@ def test_the_officer_invites_from_the_panel_page(client, evaluation):
 
 def test_a_refused_invitation_keeps_what_the_officer_typed(client, evaluation):
     UserFactory(approver=True, email="aylar.berdiyeva@example.org")
-    client.force_login(evaluation.created_by)
+    sign_in(client, evaluation.created_by)
     response = client.post(
         reverse("tenders:evaluation_member_invite", args=[evaluation.tender_id]),
         {
@@ -313,7 +317,7 @@ def test_a_refused_invitation_keeps_what_the_officer_typed(client, evaluation):
 
 
 def test_an_invited_name_with_a_bidi_override_is_refused_and_no_account_is_made(client, evaluation):
-    client.force_login(evaluation.created_by)
+    sign_in(client, evaluation.created_by)
     response = client.post(
         reverse("tenders:evaluation_member_invite", args=[evaluation.tender_id]),
         {
@@ -331,7 +335,7 @@ def test_an_invited_name_with_a_bidi_override_is_refused_and_no_account_is_made(
 def test_the_officer_replaces_a_recused_member_from_the_panel_page(client, evaluation):
     recused = _recused(evaluation)
     person = UserFactory(evaluator=True)
-    client.force_login(evaluation.created_by)
+    sign_in(client, evaluation.created_by)
     page = client.get(reverse("tenders:evaluation_manage", args=[evaluation.tender_id]))
     assert "Replace a recused member" in page.content.decode()
     response = client.post(
@@ -350,6 +354,6 @@ def test_a_page_without_a_recused_member_to_replace_offers_no_replacement(client
         member=_recused(evaluation),
         user=UserFactory(evaluator=True),
     )
-    client.force_login(evaluation.created_by)
+    sign_in(client, evaluation.created_by)
     page = client.get(reverse("tenders:evaluation_manage", args=[evaluation.tender_id]))
     assert "Replace a recused member" not in page.content.decode()

@@ -13,6 +13,7 @@ from tenders.services.evaluation import (
     panel_member_add,
     screening_decide,
 )
+from tests.conftest import sign_in
 from tests.factories.portal import UserFactory
 from tests.factories.tenders import (
     BidFactory,
@@ -269,7 +270,7 @@ def test_an_evaluator_sees_no_bid_before_declaring_and_sees_it_after(
         )
     text = bid.sections.first().text
     document = bid.documents.first()
-    client.force_login(member.user)
+    sign_in(client, member.user)
     bid_url = reverse("tenders:evaluation_bid", args=[evaluation.pk, bid.pk])
     document_url = reverse(
         "tenders:evaluation_bid_document", args=[evaluation.pk, bid.pk, document.pk]
@@ -291,7 +292,7 @@ def test_an_evaluator_sees_no_bid_before_declaring_and_sees_it_after(
 def test_a_recused_member_never_sees_the_bids(client, evaluation, tender):
     member = PanelMemberFactory(evaluation=evaluation, conflicted=True)
     bid = tender.bids.filter(state="submitted").first()
-    client.force_login(member.user)
+    sign_in(client, member.user)
     assert (
         client.get(reverse("tenders:evaluation_bid", args=[evaluation.pk, bid.pk])).status_code
         == 404

@@ -9,6 +9,7 @@ from pypdf import PdfReader
 
 from tenders.reports.evaluation import generate
 from tenders.services.evaluation import evaluation_complete
+from tests.conftest import sign_in
 from tests.factories.portal import UserFactory
 from tests.factories.providers import admin_of
 from tests.factories.tenders import PanelMemberFactory, TenderFactory, score_all, scoring_evaluation
@@ -39,7 +40,7 @@ def _pdf_text(content):
 
 def test_the_report_page_shows_scores_ranking_and_declarations(client, scene):
     evaluation, _chair, evaluators, first, second = scene
-    client.force_login(evaluation.created_by)
+    sign_in(client, evaluation.created_by)
     page = client.get(reverse("tenders:evaluation_report", args=[evaluation.pk]))
     text = page.content.decode()
     assert page.status_code == 200
@@ -59,7 +60,7 @@ def test_the_report_page_shows_scores_ranking_and_declarations(client, scene):
 
 def test_the_pdf_holds_the_scores_and_the_ranking(client, scene):
     evaluation, _chair, evaluators, first, second = scene
-    client.force_login(evaluation.created_by)
+    sign_in(client, evaluation.created_by)
     started = client.post(reverse("tenders:evaluation_report_pdf", args=[evaluation.pk]))
     response = run_and_download(client, started)
     assert response["Content-Type"] == "application/pdf"
@@ -81,7 +82,7 @@ def test_the_pdf_is_written_in_the_readers_language(scene):
 
 def test_the_spreadsheet_holds_the_scores_and_the_ranking(client, scene):
     evaluation, _chair, evaluators, first, second = scene
-    client.force_login(evaluation.created_by)
+    sign_in(client, evaluation.created_by)
     started = client.post(reverse("tenders:evaluation_report_xlsx", args=[evaluation.pk]))
     response = run_and_download(client, started)
     book = load_workbook(io.BytesIO(response.content))
@@ -114,7 +115,7 @@ def test_the_report_is_for_the_officer_the_panel_and_approvers_only(client, scen
         )
     ]
     for user in (chair, evaluators[0], UserFactory(approver=True), evaluation.created_by):
-        client.force_login(user)
+        sign_in(client, user)
         assert client.get(urls[0]).status_code == 200
         assert [client.post(url).status_code for url in urls[1:]] == [302, 302]
     for user in (
@@ -123,7 +124,7 @@ def test_the_report_is_for_the_officer_the_panel_and_approvers_only(client, scen
         UserFactory(procurement_officer=True),
         UserFactory(grant_officer=True),
     ):
-        client.force_login(user)
+        sign_in(client, user)
         assert client.get(urls[0]).status_code == 404
         assert [client.post(url).status_code for url in urls[1:]] == [404, 404]
     client.logout()
@@ -132,5 +133,5 @@ def test_the_report_is_for_the_officer_the_panel_and_approvers_only(client, scen
 
 def test_no_report_before_the_evaluation_is_completed(client):
     evaluation, chair, *_rest = scoring_evaluation()
-    client.force_login(evaluation.created_by)
+    sign_in(client, evaluation.created_by)
     assert client.get(reverse("tenders:evaluation_report", args=[evaluation.pk])).status_code == 404

@@ -12,6 +12,7 @@ from providers.services.verification import provider_suspend, provider_verify
 from tenders.models import Evaluation, ScreeningLine
 from tenders.services.evaluation import evaluation_create, screening_decide
 from tenders.services.evaluation.screening import prefill_screenings, verified_state_at
+from tests.conftest import sign_in
 from tests.factories.portal import UserFactory
 from tests.factories.providers import ProviderFactory, StaffMemberFactory
 from tests.factories.tenders import (
@@ -184,7 +185,7 @@ def test_the_screening_page_records_an_override_with_its_reason(client, scene):
     tender, evaluation, _good, lacking = scene
     screening = evaluation.screenings.get(bid=lacking)
     lines = {line.code: line for line in screening.lines.all()}
-    client.force_login(tender.created_by)
+    sign_in(client, tender.created_by)
     url = reverse("tenders:evaluation_screening", args=[evaluation.pk, lacking.pk])
     data = {f"passed_{line.pk}": "yes" if line.portal_passed else "no" for line in lines.values()}
     data[f"passed_{lines['document:charter'].pk}"] = "yes"
@@ -199,7 +200,7 @@ def test_the_screening_page_records_an_override_with_its_reason(client, scene):
 def test_the_screening_page_is_not_found_for_an_evaluator(client, scene):
     _tender, evaluation, good, _lacking = scene
     evaluator = PanelMemberFactory(evaluation=evaluation, cleared=True).user
-    client.force_login(evaluator)
+    sign_in(client, evaluator)
     url = reverse("tenders:evaluation_screening", args=[evaluation.pk, good.pk])
     assert client.get(url).status_code == 404
     assert Evaluation.objects.get(pk=evaluation.pk).state == "screening"

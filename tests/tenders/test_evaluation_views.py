@@ -10,6 +10,7 @@ from django.utils import timezone
 from tenders.models import Evaluation, ModerationNote, PanelMember, ScoreSheet
 from tenders.services.award import award_approve, award_propose, objection_lodge
 from tenders.services.fingerprints import sheet_fingerprint
+from tests.conftest import sign_in
 from tests.factories.portal import UserFactory
 from tests.factories.providers import admin_of
 from tests.factories.tenders import (
@@ -25,7 +26,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _login(client, user):
-    client.force_login(user)
+    sign_in(client, user)
     return client
 
 
@@ -260,7 +261,7 @@ def test_no_role_meets_a_server_error_on_any_evaluation_or_award_page():
     for user in users:
         client = Client(raise_request_exception=False)
         if user is not None:
-            client.force_login(user)
+            sign_in(client, user)
         for name, parameters in NAMES:
             args = [ids[key] for key in parameters.split(",")] if parameters else []
             url = reverse(f"tenders:{name}", args=args)

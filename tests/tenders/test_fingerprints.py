@@ -19,6 +19,7 @@ from tenders.services.fingerprints import (
     tender_fingerprint,
 )
 from tenders.services.tender import tender_publish, tender_update
+from tests.conftest import sign_in
 from tests.factories.portal import UserFactory
 from tests.factories.providers import admin_of
 from tests.factories.tenders import (
@@ -46,7 +47,7 @@ def bid():
 def _signed_in(client, user, language="en"):
     user.language = language
     user.save(update_fields=["language"])
-    client.force_login(user)
+    sign_in(client, user)
     return client
 
 

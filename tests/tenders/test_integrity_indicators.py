@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tenders.models import Amendment, AwardLine
+from tests.conftest import sign_in
 from tests.factories.portal import UserFactory
 from tests.factories.providers import ProviderFactory
 from tests.factories.tenders import (
@@ -69,7 +70,7 @@ def clean_tender():
 
 @pytest.fixture
 def officer_client(client):
-    client.force_login(UserFactory(procurement_officer=True))
+    sign_in(client, UserFactory(procurement_officer=True))
     return client
 
 
@@ -199,7 +200,7 @@ def test_the_csv_has_a_row_per_flag_with_its_tender_address(officer_client):
 
 @pytest.mark.parametrize("role", ["procurement_officer", "approver"])
 def test_officers_and_approvers_read_the_page_and_the_csv(client, role):
-    client.force_login(UserFactory(**{role: True}))
+    sign_in(client, UserFactory(**{role: True}))
 
     assert client.get(PAGE).status_code == 200
     assert client.get(CSV).status_code == 200
@@ -207,7 +208,7 @@ def test_officers_and_approvers_read_the_page_and_the_csv(client, role):
 
 @pytest.mark.parametrize("role", ["evaluator", "grant_officer", None])
 def test_other_signed_in_users_are_refused(client, role):
-    client.force_login(UserFactory(**({role: True} if role else {})))
+    sign_in(client, UserFactory(**({role: True} if role else {})))
 
     assert client.get(PAGE).status_code == 403
     assert client.get(CSV).status_code == 403

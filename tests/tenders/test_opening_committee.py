@@ -15,6 +15,7 @@ from tenders.services.committee import (
 )
 from tenders.services.tender import tender_publish
 from tenders.services.tender_checks import TenderProblems
+from tests.conftest import sign_in
 from tests.factories.portal import UserFactory
 from tests.factories.providers import ProviderFactory, admin_of
 from tests.factories.tenders import COMMITTEE_PASSPHRASE, TenderFactory, committee_member
@@ -213,7 +214,7 @@ def test_the_committee_cannot_be_changed_after_publishing():
 
 def test_the_passphrase_page_sets_the_passphrase(client):
     evaluator = UserFactory(evaluator=True)
-    client.force_login(evaluator)
+    sign_in(client, evaluator)
     url = reverse("tenders:opening_passphrase")
 
     mismatch = client.post(url, {"passphrase": PASSPHRASE, "confirm": PASSPHRASE + "x"})
@@ -227,7 +228,7 @@ def test_the_passphrase_page_sets_the_passphrase(client):
 
 def test_the_passphrase_page_refuses_a_wrong_current_passphrase(client):
     member = committee_member()
-    client.force_login(member)
+    sign_in(client, member)
 
     response = client.post(
         reverse("tenders:opening_passphrase"),
@@ -239,7 +240,7 @@ def test_the_passphrase_page_refuses_a_wrong_current_passphrase(client):
 
 
 def test_the_passphrase_page_is_not_for_ngo_users(client):
-    client.force_login(admin_of(ProviderFactory(verified=True)))
+    sign_in(client, admin_of(ProviderFactory(verified=True)))
 
     assert client.get(reverse("tenders:opening_passphrase")).status_code == 403
 
@@ -247,7 +248,7 @@ def test_the_passphrase_page_is_not_for_ngo_users(client):
 def test_the_committee_page_names_the_members(client):
     tender = TenderFactory(committee=[])
     members = [committee_member(), committee_member(procurement_officer=True)]
-    client.force_login(tender.created_by)
+    sign_in(client, tender.created_by)
 
     response = client.post(
         reverse("tenders:committee", args=[tender.pk]),
@@ -262,7 +263,7 @@ def test_the_committee_page_names_the_members(client):
 def test_the_committee_page_shows_a_quorum_too_large(client):
     tender = TenderFactory(committee=[])
     member = committee_member()
-    client.force_login(tender.created_by)
+    sign_in(client, tender.created_by)
 
     response = client.post(
         reverse("tenders:committee", args=[tender.pk]), {"members": [member.pk], "quorum": 2}
@@ -274,6 +275,6 @@ def test_the_committee_page_shows_a_quorum_too_large(client):
 
 def test_another_officers_committee_page_is_not_found(client):
     tender = TenderFactory()
-    client.force_login(UserFactory(procurement_officer=True))
+    sign_in(client, UserFactory(procurement_officer=True))
 
     assert client.get(reverse("tenders:committee", args=[tender.pk])).status_code == 404

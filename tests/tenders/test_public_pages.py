@@ -7,6 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from portal.models import ServiceType, Velayat
+from tests.conftest import sign_in
 from tests.factories.portal import UserFactory
 from tests.factories.providers import ProviderFactory, admin_of
 from tests.factories.tenders import (
@@ -175,7 +176,7 @@ def test_a_draft_is_not_found_by_the_public_by_providers_or_other_officers(clien
 
     assert client.get(url).status_code == 404
     for user in (provider_admin, UserFactory(procurement_officer=True)):
-        client.force_login(user)
+        sign_in(client, user)
         assert client.get(url).status_code == 404
 
 

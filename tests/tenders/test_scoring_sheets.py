@@ -10,6 +10,7 @@ from django.urls import URLResolver, get_resolver, reverse
 
 from tenders.models import ScoreSheet
 from tenders.services.evaluation import sheet_return, sheet_save, sheet_submit
+from tests.conftest import sign_in
 from tests.factories.portal import UserFactory
 from tests.factories.tenders import score_all, scoring_evaluation
 from workflows.audit import history
@@ -157,7 +158,7 @@ def test_returning_needs_a_reason_and_the_chair(scene):
 def test_the_sheet_page_saves_a_draft_and_shows_a_locked_sheet_read_only(client, scene):
     user = scene["evaluators"][0]
     bid, criterion = scene["bids"][0], scene["criteria"][0]
-    client.force_login(user)
+    sign_in(client, user)
     url = reverse("tenders:evaluation_sheet", args=[scene["evaluation"].pk])
     key = f"{bid.pk}_{criterion.pk}"
     assert client.post(url, {f"points_{key}": "8", f"justification_{key}": "Strong"}).status_code
@@ -212,7 +213,7 @@ def _urls(scene):
 
 def _seen_by(user, urls):
     client = Client(raise_request_exception=False)
-    client.force_login(user)
+    sign_in(client, user)
     return b"".join(_body(client.get(url)) for url in urls)
 
 

@@ -35,6 +35,7 @@ from tenders.services.bid import (
 )
 from tenders.services.bid_submission import bid_submit
 from tenders.services.opening import tender_open_bids
+from tests.conftest import sign_in
 from tests.factories.documents import pdf_bytes, upload
 from tests.factories.portal import UserFactory
 from tests.factories.providers import admin_of, member_of
@@ -221,7 +222,7 @@ def _leaks(client, urls, secrets):
 def _client(user):
     client = Client(raise_request_exception=False)
     if user is not None:
-        client.force_login(user)
+        sign_in(client, user)
     return client
 
 

@@ -1,5 +1,6 @@
 import pytest
 
+from tests.conftest import sign_in
 from tests.factories.portal import UserFactory
 from tests.factories.tenders import TenderCriterionFactory, TenderFactory
 
@@ -9,7 +10,7 @@ pytestmark = pytest.mark.django_db
 def test_a_system_administrator_can_read_a_tender_in_the_admin_but_not_change_it(client):
     tender = TenderFactory(published=True)
     TenderCriterionFactory(tender=tender, title_en="Quality of the care plan")
-    client.force_login(UserFactory(system_admin=True))
+    sign_in(client, UserFactory(system_admin=True))
     response = client.get(f"/admin/tenders/tender/{tender.pk}/change/")
     assert response.status_code == 200
     assert tender.reference in response.text
@@ -22,7 +23,7 @@ def test_a_published_release_is_shown_in_the_admin_and_cannot_be_changed_or_dele
 
     published_tender()
     release = Release.objects.get()
-    client.force_login(UserFactory(system_admin=True))
+    sign_in(client, UserFactory(system_admin=True))
 
     listing = client.get("/admin/tenders/release/")
     page = client.get(f"/admin/tenders/release/{release.pk}/change/")

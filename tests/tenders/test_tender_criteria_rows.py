@@ -5,6 +5,7 @@ from django.contrib.staticfiles import finders
 from django.urls import reverse
 
 from tenders.models import Tender
+from tests.conftest import sign_in
 from tests.factories.portal import UserFactory
 from tests.factories.tenders import TenderFactory
 from tests.tenders.test_tender_views import tender_form_data
@@ -14,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def officer_client(client):
-    client.force_login(UserFactory(procurement_officer=True))
+    sign_in(client, UserFactory(procurement_officer=True))
     return client
 
 
@@ -89,7 +90,7 @@ def test_no_more_rows_than_the_formset_allows(officer_client):
 
 def test_a_saved_draft_keeps_its_criteria_when_a_row_is_added(client):
     tender = TenderFactory(draft=True)
-    client.force_login(tender.created_by)
+    sign_in(client, tender.created_by)
     page = client.get(reverse("tenders:edit", args=[tender.pk])).content.decode()
     rows = page.count('name="criteria-TOTAL_FORMS" value="')
     assert rows == 1

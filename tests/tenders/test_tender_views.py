@@ -13,6 +13,7 @@ from django.utils import timezone
 from portal.models import Etrap, ServiceType, TargetGroup, Velayat
 from tenders.models import Amendment, Bid, Tender
 from tenders.services.fingerprints import tender_fingerprint
+from tests.conftest import sign_in
 from tests.factories.documents import upload
 from tests.factories.portal import UserFactory
 from tests.factories.providers import ProviderFactory, admin_of
@@ -29,7 +30,7 @@ def officer():
 
 @pytest.fixture
 def officer_client(client, officer):
-    client.force_login(officer)
+    sign_in(client, officer)
     return client
 
 
@@ -91,7 +92,7 @@ def test_the_officer_pages_need_a_login(client, name):
 
 @pytest.mark.parametrize("name", ["tenders:manage", "tenders:create"])
 def test_the_officer_pages_are_refused_to_other_users(client, name):
-    client.force_login(admin_of(ProviderFactory(verified=True)))
+    sign_in(client, admin_of(ProviderFactory(verified=True)))
 
     assert client.get(reverse(name)).status_code == 403
 

@@ -5,6 +5,7 @@ from django.db import DatabaseError, connection, transaction
 from django.db.models import ProtectedError
 from django.urls import reverse
 
+from tests.conftest import sign_in
 from tests.example_app.models import Ticket
 from tests.example_app.services import ticket_submit
 from tests.factories.example_app import TicketFactory
@@ -96,7 +97,7 @@ def test_recording_a_decision_outside_a_transition_appends_an_entry():
 
 @pytest.fixture
 def admin_client_of_superuser(client):
-    client.force_login(UserFactory(system_admin=True))
+    sign_in(client, UserFactory(system_admin=True))
     return client
 
 

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from portal.models import Role
+from tests.conftest import sign_in
 from tests.factories.portal import UserFactory
 from tests.workflows.brokers import Stopwatch, broker, free_port
 from tests.workflows.file_jobs import started_job
@@ -189,7 +190,7 @@ def test_a_job_started_too_often_is_given_up(owner):
 
 def test_the_owner_follows_the_job_and_downloads_the_file(client, owner):
     job = start(owner)
-    client.force_login(owner)
+    sign_in(client, owner)
 
     page = client.get(job.get_absolute_url())
     assert page.status_code == 200
@@ -210,7 +211,7 @@ def test_the_owner_follows_the_job_and_downloads_the_file(client, owner):
 def test_another_user_never_sees_the_job_or_its_file(client, owner):
     job = start(owner)
     run_file_job(job.pk)
-    client.force_login(UserFactory(grant_officer=True))
+    sign_in(client, UserFactory(grant_officer=True))
 
     for name in ("workflows:file_job", "workflows:file_job_status", "workflows:file_job_download"):
         assert client.get(reverse(name, args=[job.pk])).status_code == 404
@@ -219,7 +220,7 @@ def test_another_user_never_sees_the_job_or_its_file(client, owner):
 def test_an_owner_who_lost_the_role_can_no_longer_download(client, owner):
     job = start(owner)
     run_file_job(job.pk)
-    client.force_login(owner)
+    sign_in(client, owner)
     assert download(client, job).status_code == 200
 
     owner.groups.remove(Group.objects.get(name=Role.GRANT_OFFICER))
@@ -231,7 +232,7 @@ def test_the_status_fragment_shows_the_progress_while_the_job_runs(client, owner
     job = start(owner)
     job.state, job.progress = FileJob.State.RUNNING, 40
     job.save(update_fields=["state", "progress"])
-    client.force_login(owner)
+    sign_in(client, owner)
     url = reverse("workflows:file_job_status", args=[job.pk])
 
     fragment = client.get(url, headers={"HX-Request": "true"}).content.decode()
@@ -244,7 +245,7 @@ def test_the_status_fragment_shows_the_progress_while_the_job_runs(client, owner
 def test_the_status_fragment_stops_polling_and_links_the_file_once_done(client, owner):
     job = start(owner)
     run_file_job(job.pk)
-    client.force_login(owner)
+    sign_in(client, owner)
 
     fragment = client.get(reverse("workflows:file_job_status", args=[job.pk])).content.decode()
 
@@ -255,7 +256,7 @@ def test_the_status_fragment_stops_polling_and_links_the_file_once_done(client, 
 def test_a_failed_job_says_so_on_its_page(client, owner):
     job = start(owner, kind=BROKEN)
     run_file_job(job.pk)
-    client.force_login(owner)
+    sign_in(client, owner)
 
     page = client.get(job.get_absolute_url()).content.decode()
 
@@ -279,7 +280,7 @@ def test_the_owner_starts_a_failed_job_again_from_its_page_and_a_double_click_st
     client, owner
 ):
     job = failed(owner)
-    client.force_login(owner)
+    sign_in(client, owner)
     page = client.get(job.get_absolute_url()).content.decode()
     assert reverse("workflows:file_job_retry", args=[job.pk]) in page and "Try again" in page
 
@@ -299,7 +300,7 @@ def test_the_owner_starts_a_failed_job_again_from_its_page_and_a_double_click_st
 
 def test_a_job_that_has_not_failed_is_not_started_again(client, owner):
     job = start(owner)
-    client.force_login(owner)
+    sign_in(client, owner)
 
     response = try_again(client, job)
 
@@ -311,7 +312,7 @@ def test_a_job_that_has_not_failed_is_not_started_again(client, owner):
 
 def test_another_users_failed_job_cannot_be_started_again(client, owner):
     job = failed(owner)
-    client.force_login(UserFactory(grant_officer=True))
+    sign_in(client, UserFactory(grant_officer=True))
 
     assert try_again(client, job).status_code == 404
     assert FileJob.objects.get() == job
@@ -319,7 +320,7 @@ def test_another_users_failed_job_cannot_be_started_again(client, owner):
 
 def test_an_owner_who_lost_the_role_cannot_start_the_job_again(client, owner):
     job = failed(owner)
-    client.force_login(owner)
+    sign_in(client, owner)
     owner.groups.remove(Group.objects.get(name=Role.GRANT_OFFICER))
 
     response = try_again(client, job)
@@ -358,7 +359,7 @@ def test_starting_a_job_while_the_broker_is_down_succeeds_and_the_relay_publishe
     client, redis_settings, django_capture_on_commit_callbacks
 ):
     officer = UserFactory(grant_officer=True)
-    client.force_login(officer)
+    sign_in(client, officer)
 
     with (
         broker(f"redis://127.0.0.1:{free_port()}/0"),

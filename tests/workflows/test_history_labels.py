@@ -13,6 +13,7 @@ from grants.models import GrantAgreement, PilotReport
 from grants.services import draft
 from providers import audit_labels as provider_labels
 from providers.models import Provider
+from tests.conftest import sign_in
 from tests.factories.grants import PilotReportFactory, officer
 from workflows import audit
 
@@ -55,7 +56,7 @@ def test_a_reports_history_reads_in_the_readers_language(client, language, accep
     reader = officer(language=language)
     audit.record(report, "return_for_revision", actor=reader, target_state="returned")
     audit.record(report, "accept", actor=reader, target_state="accepted", note="Checked.")
-    client.force_login(reader)
+    sign_in(client, reader)
 
     html = client.get(reverse("grants:report", args=[report.pk])).content.decode()
     history = html[html.index('id="history-heading"') :]

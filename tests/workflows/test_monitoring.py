@@ -8,6 +8,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from tests.conftest import sign_in
 from tests.factories.portal import UserFactory
 from workflows import monitoring, outbox, sweeps, tasks
 from workflows.models import FileJob, OutboxMessage, SweepRun
@@ -112,7 +113,7 @@ def test_the_stuck_work_page_lists_late_sweeps_messages_and_jobs_for_a_system_ad
     age(message, 20)
     job = FileJob.objects.create(owner=UserFactory(), kind="tenders.export", fingerprint="x")
     FileJob.objects.filter(pk=job.pk).update(created_at=timezone.now() - timedelta(minutes=30))
-    client.force_login(UserFactory(system_admin=True))
+    sign_in(client, UserFactory(system_admin=True))
 
     page = client.get(reverse("workflows:stuck_work")).content.decode()
 
@@ -124,7 +125,7 @@ def test_the_stuck_work_page_lists_late_sweeps_messages_and_jobs_for_a_system_ad
 
 def test_the_stuck_work_page_says_when_nothing_is_stuck(client):
     all_on_schedule()
-    client.force_login(UserFactory(system_admin=True))
+    sign_in(client, UserFactory(system_admin=True))
     page = client.get(reverse("workflows:stuck_work")).content.decode()
     assert "Every sweep ran on schedule." in page
     assert "No message is stuck." in page
@@ -132,5 +133,5 @@ def test_the_stuck_work_page_says_when_nothing_is_stuck(client):
 
 
 def test_the_stuck_work_page_is_refused_to_other_staff(client):
-    client.force_login(UserFactory(procurement_officer=True))
+    sign_in(client, UserFactory(procurement_officer=True))
     assert client.get(reverse("workflows:stuck_work")).status_code == 403

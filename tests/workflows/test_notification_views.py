@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from tests.conftest import sign_in
 from tests.factories.portal import UserFactory
 from workflows import delivery, outbox, services
 from workflows.errors import DomainError
@@ -42,7 +43,7 @@ def read_url(notification):
 @pytest.fixture
 def alice(client):
     user = UserFactory()
-    client.force_login(user)
+    sign_in(client, user)
     return user
 
 

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from portal.demo import DemoData, builders
+from portal.demo import DEMO_TOTP_SECRET, DemoData, builders
 
 
 class Command(BaseCommand):
@@ -46,3 +46,7 @@ class Command(BaseCommand):
         for row in rows[1:]:
             self.stdout.write(line.format(*row))
         self.stdout.write(f"Log in at {settings.SITE_URL}/accounts/login/")
+        self.stdout.write(
+            f"Staff accounts then ask for a code from an authenticator app holding the secret "
+            f"{DEMO_TOTP_SECRET}; compute it with: oathtool --totp -b {DEMO_TOTP_SECRET}"
+        )
