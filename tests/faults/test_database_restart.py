@@ -29,9 +29,11 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
 
 
 def sign_up(web, n):
-    """Open an account through the sign-up page as a new visitor; the answer's status."""
+    """Open an account through the sign-up page as a new visitor, each from an address of its
+    own behind the one reverse proxy the web server trusts; the answer's status."""
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), NoRedirect)
+    opener.addheaders = [("X-Forwarded-For", f"10.0.{n // 250}.{n % 250 + 1}")]
     with opener.open(web.url("/accounts/signup/"), timeout=10) as page:
         assert page.status == 200
     token = next(cookie.value for cookie in jar if cookie.name == "csrftoken")
@@ -67,7 +69,7 @@ def test_web_and_worker_reconnect_after_a_database_restart_and_no_queued_mail_is
 ):
     database = pg_cluster.url("portal")
     worker = running.worker(DATABASE_URL=database)
-    web = running.web(DATABASE_URL=database)
+    web = running.web(DATABASE_URL=database, PORTAL_PROXY_COUNT="1")
     pids = (worker.pid, web.pid)
     assert web.get("/health/")[0] == 200
     statuses = [sign_up(web, n) for n in range(BEFORE)]

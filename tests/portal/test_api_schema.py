@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.conf import settings
 
@@ -19,7 +21,17 @@ def test_the_docs_load_swagger_ui_from_the_portal_s_own_static_files():
     page = anonymous_client().get("/api/docs/").content.decode()
     assert f"{settings.STATIC_URL}drf_spectacular_sidecar/swagger-ui-dist/" in page
     assert "cdn" not in page.lower()
-    assert "/api/schema/" in page
+    script = anonymous_client().get("/api/docs/", {"script": ""}).content.decode()
+    assert "/api/schema/" in script
+
+
+def test_the_docs_page_runs_no_inline_script_or_style_under_the_content_security_policy():
+    response = anonymous_client().get("/api/docs/")
+    page = response.content.decode()
+    policy = response.headers["Content-Security-Policy"]
+    assert "unsafe-inline" not in policy
+    assert "<style" not in page
+    assert all(" src=" in tag for tag in re.findall(r"<script[^>]*>", page))
 
 
 def test_a_visitor_lists_published_tenders_but_not_drafts():
