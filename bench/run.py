@@ -10,6 +10,7 @@ than ``--min-ratio`` of the floor's.
 
 import argparse
 import asyncio
+import base64
 import json
 import os
 import re
@@ -26,9 +27,12 @@ from pathlib import Path
 import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
+VERIFY = "/accounts/two-factor/verify/"
 sys.path.insert(0, str(ROOT))
 
-from portal.scale import PASSWORD  # noqa: E402
+from django_otp.oath import totp  # noqa: E402
+
+from portal.scale import PASSWORD, TOTP_SECRET  # noqa: E402
 
 
 def arguments(argv):
@@ -132,9 +136,25 @@ class Session:
                 headers=self.headers(path),
             )
             self.keep(answer)
+            if answer.status_code == 302 and answer.headers["location"].startswith(VERIFY):
+                answer = self.second_factor(client)
         if answer.status_code != 302:
             raise SystemExit(f"{username} could not sign in ({answer.status_code})")
         return self
+
+    def second_factor(self, client):
+        """Staff give the code of their authenticator app after the password."""
+        page = client.get(VERIFY, headers=self.headers(VERIFY))
+        self.keep(page)
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+        code = f"{totp(base64.b32decode(TOTP_SECRET)):06d}"
+        answer = client.post(
+            VERIFY,
+            data={"csrfmiddlewaretoken": token, "code": code},
+            headers=self.headers(VERIFY),
+        )
+        self.keep(answer)
+        return answer
 
 
 async def drive(base, page, session, requests, concurrency):

@@ -16,6 +16,8 @@ from django.contrib.auth.hashers import make_password
 
 # Every account of the scale programme signs in with this password (it is for measuring only).
 PASSWORD = "scale-programme-2026"
+# Every staff account of the scale programme signs in with its second factor from this secret.
+TOTP_SECRET = "PORTALSCALESTAFFTOTPSECRET234567"
 
 
 @cache

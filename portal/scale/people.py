@@ -1,8 +1,12 @@
 """The ministry staff of the scale programme: a handful of each role, as a ministry has."""
 
+import base64
 from dataclasses import dataclass
 
-from portal.scale import password_hash
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from portal import two_factor
+from portal.scale import TOTP_SECRET, password_hash
 
 
 @dataclass
@@ -21,11 +25,18 @@ class People:
 def build_people(factor):
     from tests.factories.portal import UserFactory
 
+    key = base64.b32decode(TOTP_SECRET).hex()
+
     def staff(role, count, prefix):
-        return [
+        users = [
             UserFactory(username=f"scale-{prefix}{n + 1}", password=password_hash(), **{role: True})
             for n in range(max(count, 1))
         ]
+        TOTPDevice.objects.bulk_create(
+            TOTPDevice(user=user, name=two_factor.APP_DEVICE_NAME, key=key, confirmed=True)
+            for user in users
+        )
+        return users
 
     return People(
         grant_officers=staff("grant_officer", round(10 * factor), "grants"),
