@@ -10,13 +10,16 @@ from django.utils.http import urlsafe_base64_encode
 from hypothesis import given
 from hypothesis import strategies as st
 
+from portal.api.tokens import api_token_create
 from portal.forms import (
+    ApiTokenForm,
     EmailFrequencyForm,
     OutboxPasswordResetForm,
     ResendConfirmationForm,
     SecondFactorCodeForm,
     SignUpForm,
 )
+from portal.models import TokenScope
 from tests.example_app.jobs import SLOW_EXPORT
 from tests.factories.portal import UserFactory, add_notification, authenticator
 from tests.properties.engine import Endpoint, Scene, profile
@@ -34,6 +37,12 @@ def signed_in(page=None):
         return Scene(UserFactory(), page=reverse(page) if page else None)
 
     return scene
+
+
+def token_scene():
+    user = UserFactory()
+    token, _key = api_token_create(actor=user, name="Case system", scope=TokenScope.READ)
+    return Scene(user, {"pk": token.pk}, page=reverse("api_tokens"))
 
 
 def code_scene():
@@ -93,6 +102,8 @@ ENDPOINTS = [
     Endpoint("notification_settings", signed_in(), (EmailFrequencyForm,)),
     Endpoint("signup", visitor, (SignUpForm,)),
     Endpoint("two_factor_enrol", signed_in(), (SecondFactorCodeForm,)),
+    Endpoint("api_tokens", signed_in(), (ApiTokenForm,), renders_on_success=True),
+    Endpoint("api_token_revoke", token_scene),
     Endpoint("two_factor_verify", code_scene, (SecondFactorCodeForm,)),
     Endpoint("signup_resend", visitor, (ResendConfirmationForm,)),
     Endpoint("switch_language", language_scene, label="visitor"),

@@ -14,6 +14,7 @@ from tenders.forms.bid import (
     StaffForm,
 )
 from tenders.forms.clarification import AnswerForm, QuestionForm
+from tenders.forms.committee import CommitteeForm, PassphraseForm
 from tenders.forms.evaluation import (
     DeclarationForm,
     EvaluationForm,
@@ -71,6 +72,10 @@ def officer_tender(**traits):
 
 def create_scene():
     return Scene(UserFactory(procurement_officer=True))
+
+
+def passphrase_scene():
+    return Scene(UserFactory(evaluator=True))
 
 
 def publish_scene():
@@ -301,6 +306,8 @@ ENDPOINTS = [
     Endpoint("tenders:create", create_scene, TENDER),
     Endpoint("tenders:edit", officer_tender(), TENDER),
     Endpoint("tenders:publish", publish_scene),
+    Endpoint("tenders:committee", officer_tender(), (CommitteeForm,)),
+    Endpoint("tenders:opening_passphrase", passphrase_scene, (PassphraseForm,)),
     Endpoint("tenders:cancel", officer_tender(published=True), (CancelForm,)),
     Endpoint("tenders:amend", officer_tender(published=True), (AmendmentForm,)),
     Endpoint("tenders:ask", ask_scene, (QuestionForm,)),
