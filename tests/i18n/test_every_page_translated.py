@@ -75,6 +75,9 @@ NOT_READ = {
     "logout": "signs out",
     "set_language": "takes a POST",
     "switch_language": "takes a POST",
+    # The second step of signing in: everyone in the crawl has given their code already, so it
+    # sends them on (tests/portal/test_two_factor.py and the browser tests read it).
+    "two_factor_verify": "only asked between the password and the code",
 }
 # Statuses with which a URL pattern counts as read: a page (an invalid link answers 400 with a
 # page that offers a new one) or a POST-only action.
