@@ -136,16 +136,19 @@ class Session:
                 headers=self.headers(path),
             )
             self.keep(answer)
-            if answer.status_code == 302 and answer.headers["location"].startswith(VERIFY):
-                answer = self.second_factor(client)
+            if answer.status_code == 302:
+                answer = self.second_factor(client) or answer
         if answer.status_code != 302:
             raise SystemExit(f"{username} could not sign in ({answer.status_code})")
         return self
 
     def second_factor(self, client):
-        """Staff give the code of their authenticator app after the password."""
+        """Staff give the code of their authenticator app after the password; ``None`` for
+        an account the portal asks no code of (the page sends it on)."""
         page = client.get(VERIFY, headers=self.headers(VERIFY))
         self.keep(page)
+        if page.status_code != 200:
+            return None
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
         code = f"{totp(base64.b32decode(TOTP_SECRET)):06d}"
         answer = client.post(
