@@ -14,12 +14,14 @@ lost a role loses the file too). The page starts a job with ``file_job_start``; 
 import hashlib
 import json
 import logging
+import threading
 import time
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, InterfaceError, OperationalError, transaction
+from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -31,10 +33,11 @@ log = logging.getLogger(__name__)
 
 # A job published this long ago and still queued lost its broker message: publish it again.
 REPUBLISH_AFTER = timedelta(minutes=10)
-# A running job whose progress has not moved for this long lost its worker.
-STALLED_AFTER = timedelta(minutes=15)
 # Runs started (first run, redeliveries, relayed runs) before the job is given up as failed.
 MAX_ATTEMPTS = 3
+# A running job's heartbeat is written this many times within FILE_JOB_STALLED_SECONDS, so a
+# slow write or two does not make a working job look stalled.
+HEARTBEATS_PER_BOUND = 6
 RELAY_BATCH = 100
 # Progress is written at most once a second unless it moved by this many points.
 PROGRESS_STEP = 10
@@ -158,16 +161,59 @@ def publish(ids):
     return published
 
 
+def stalled_after():
+    """How long a running job may go without a heartbeat before it counts as interrupted."""
+    return timedelta(seconds=settings.FILE_JOB_STALLED_SECONDS)
+
+
+def stalled(now):
+    """Running jobs whose worker stopped writing their heartbeat (killed, or cut off)."""
+    bound = now - stalled_after()
+    return Q(state=FileJob.State.RUNNING) & (
+        Q(heartbeat_at__lt=bound) | Q(heartbeat_at__isnull=True, updated_at__lt=bound)
+    )
+
+
 def relay(now=None):
     """Publish queued jobs never published (the broker was down at commit) or published long
-    ago, and running jobs whose worker was lost. Safe to repeat: a run of a finished job does
-    nothing."""
+    ago, after queueing again the running jobs whose worker was lost (``file_job_interrupted``).
+    Safe to repeat: a run of a finished job does nothing."""
     now = now or timezone.now()
+    lost = FileJob.objects.filter(stalled(now)).order_by("id").values_list("pk", flat=True)
+    for pk in list(lost[:RELAY_BATCH]):
+        file_job_interrupted(job_id=pk, now=now)
     due = Q(state=FileJob.State.QUEUED) & (
         Q(published_at__isnull=True) | Q(published_at__lt=now - REPUBLISH_AFTER)
-    ) | Q(state=FileJob.State.RUNNING, updated_at__lt=now - STALLED_AFTER)
+    )
     ids = list(FileJob.objects.filter(due).order_by("id").values_list("pk", flat=True))
     return publish(ids[:RELAY_BATCH])
+
+
+def file_job_interrupted(*, job_id, now=None):
+    """Handle a running job whose heartbeat stopped and return it; None when it is not (or no
+    longer) stalled, or another relay holds it.
+
+    A job started fewer than MAX_ATTEMPTS times is queued again, unpublished, to start from the
+    beginning (its page says it was interrupted); one started MAX_ATTEMPTS times is failed, and
+    its page offers "Try again". Safe to repeat: a queued or finished job is left alone.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        job = (
+            FileJob.objects.select_for_update(skip_locked=True)
+            .filter(stalled(now), pk=job_id)
+            .first()
+        )
+        if job is None:
+            return None
+        log.warning("File job %s lost its worker on run %s", job.pk, job.attempts)
+        if job.attempts >= MAX_ATTEMPTS:
+            return _fail(job, f"its worker was lost on each of {job.attempts} runs")
+        job.state = FileJob.State.QUEUED
+        job.progress = 0
+        job.published_at = None
+        job.save(update_fields=["state", "progress", "published_at", "updated_at"])
+    return job
 
 
 def file_job_run(*, job_id):
@@ -177,7 +223,8 @@ def file_job_run(*, job_id):
     Otherwise the job is marked running, the producer runs in the job's language and the file is
     stored under a generated name, and the job is done. A producer error fails the job with the
     error (no retry: it would fail again); a lost database connection propagates for the task to
-    retry. A job started MAX_ATTEMPTS times fails instead of running again.
+    retry. A job started MAX_ATTEMPTS times fails instead of running again. While the producer
+    works, the job's heartbeat is written every few seconds (see ``Heartbeat``).
     """
     with transaction.atomic():
         job = FileJob.objects.select_for_update().filter(pk=job_id).first()
@@ -188,13 +235,22 @@ def file_job_run(*, job_id):
         job.state = FileJob.State.RUNNING
         job.attempts += 1
         job.progress = 0
-        job.started_at = timezone.now()
-        job.save(update_fields=["state", "attempts", "progress", "started_at", "updated_at"])
+        job.started_at = job.heartbeat_at = timezone.now()
+        job.save(
+            update_fields=[
+                "state",
+                "attempts",
+                "progress",
+                "started_at",
+                "heartbeat_at",
+                "updated_at",
+            ]
+        )
     producer = _registry.get(job.kind)
     if producer is None:
         return _fail(job, f"no producer registered for {job.kind}")
     try:
-        with translation.override(job.language):
+        with translation.override(job.language), Heartbeat(job):
             content, filename, mime = producer.produce(job, ProgressReporter(job.pk))
     except TRANSIENT_ERRORS:
         raise
@@ -202,6 +258,42 @@ def file_job_run(*, job_id):
         log.exception("File job %s (%s) failed", job.pk, job.kind)
         return _fail(job, _error_text(error))
     return _finish(job, content, filename, mime)
+
+
+class Heartbeat:
+    """Writes the running job's ``heartbeat_at`` from a thread of its own while the block runs,
+    whatever the producer is doing; it stops with the block, or with the worker when it is
+    killed. Only this run's heartbeat is written: once the relay queued the job again or
+    another run started, this one writes nothing more."""
+
+    def __init__(self, job):
+        self.job_id, self.attempt = job.pk, job.attempts
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self._beat, name=f"file-job-{job.pk}", daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stopped.set()
+        self.thread.join()
+
+    def _beat(self):
+        interval = stalled_after().total_seconds() / HEARTBEATS_PER_BOUND
+        this_run = FileJob.objects.filter(
+            pk=self.job_id, state=FileJob.State.RUNNING, attempts=self.attempt
+        )
+        try:
+            while not self.stopped.wait(interval):
+                try:
+                    this_run.update(heartbeat_at=timezone.now())
+                except TRANSIENT_ERRORS:
+                    # The next beat opens a new connection once the database is back.
+                    log.warning("File job %s: heartbeat not written", self.job_id)
+                    connection.close()
+        finally:
+            connection.close()
 
 
 class ProgressReporter:

@@ -211,6 +211,9 @@ class FileJob(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     published_at = models.DateTimeField(null=True, blank=True)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    # Written every few seconds by the worker while it produces the file: a job whose
+    # heartbeat stopped lost its worker.
+    heartbeat_at = models.DateTimeField(_("last sign of work"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
     class Meta:

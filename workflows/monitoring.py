@@ -50,13 +50,12 @@ def stuck_messages(now=None):
 
 
 def stuck_jobs(now=None):
-    """File jobs queued for longer than PENDING_AFTER or running without progress for longer
-    than a worker may take (``jobs.STALLED_AFTER``)."""
+    """File jobs queued for longer than PENDING_AFTER or running without a heartbeat for
+    longer than ``FILE_JOB_STALLED_SECONDS`` (``jobs.stalled``)."""
     now = now or timezone.now()
     return (
         FileJob.objects.filter(
-            Q(state=FileJob.State.QUEUED, created_at__lt=now - PENDING_AFTER)
-            | Q(state=FileJob.State.RUNNING, updated_at__lt=now - jobs.STALLED_AFTER)
+            Q(state=FileJob.State.QUEUED, created_at__lt=now - PENDING_AFTER) | jobs.stalled(now)
         )
         .select_related("owner")
         .order_by("created_at", "id")

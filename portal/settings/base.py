@@ -261,6 +261,9 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 WORKFLOWS_DIGEST_HOUR = 8
 # The hour (portal time zone) at which the open-data bulk files are written each night.
 OPEN_DATA_BULK_HOUR = 2
+# A running file job whose worker has not written its heartbeat for this long lost its worker:
+# the relay starts it again (or, after MAX_ATTEMPTS runs, marks it failed).
+FILE_JOB_STALLED_SECONDS = env.int("PORTAL_FILE_JOB_STALLED_SECONDS", default=90)
 CELERY_BEAT_SCHEDULE = {
     "run-deadline-sweeps": {"task": "workflows.run_sweeps", "schedule": timedelta(minutes=1)},
     "relay-outbox": {"task": "workflows.relay_outbox", "schedule": timedelta(seconds=30)},

@@ -43,11 +43,16 @@ if "visibility_timeout" in CELERY_BROKER_TRANSPORT_OPTIONS:
         "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
     }
 
-# The scheduler fault tests run the deadline sweeps every few seconds instead of every minute.
+# The scheduler fault tests run the deadline sweeps every few seconds instead of every minute,
+# and the worker fault tests relay interrupted file jobs every few seconds.
 CELERY_BEAT_SCHEDULE = {
     **CELERY_BEAT_SCHEDULE,
     "run-deadline-sweeps": {
         "task": "workflows.run_sweeps",
         "schedule": timedelta(seconds=env.int("PORTAL_TEST_SWEEP_SECONDS", default=60)),
+    },
+    "relay-file-jobs": {
+        "task": "workflows.relay_file_jobs",
+        "schedule": timedelta(seconds=env.int("PORTAL_TEST_RELAY_SECONDS", default=30)),
     },
 }

@@ -65,6 +65,12 @@ def pg_cluster(real_services, transactional_db):
         cluster.remove()
 
 
+# A file job whose heartbeat is older than BOUND seconds lost its worker; the relay looks every
+# RELAY seconds: the environment of the workers and beats of a test that kills a job's worker.
+BOUND = 12
+RELAY = 2
+STALLED = {"PORTAL_FILE_JOB_STALLED_SECONDS": str(BOUND), "PORTAL_TEST_RELAY_SECONDS": str(RELAY)}
+
 # What Django's file mail backend writes after each message.
 SEPARATOR = "\n" + "-" * 79 + "\n"
 

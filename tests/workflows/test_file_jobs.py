@@ -343,15 +343,18 @@ def test_the_relay_publishes_jobs_never_published_and_leaves_recent_ones(owner):
     assert FileJob.objects.get(pk=recent.pk).published_at == recent.published_at
 
 
-def test_the_relay_republishes_a_job_whose_worker_was_lost(owner, time_machine):
+def test_the_relay_queues_again_a_running_job_whose_heartbeat_stopped(owner, time_machine):
     job = start(owner)
     job.state, job.published_at = FileJob.State.RUNNING, timezone.now()
-    job.save(update_fields=["state", "published_at", "updated_at"])
+    job.attempts, job.heartbeat_at = 1, timezone.now()
+    job.save(update_fields=["state", "published_at", "attempts", "heartbeat_at", "updated_at"])
     assert jobs.relay() == []
 
-    time_machine.move_to(timezone.now() + jobs.STALLED_AFTER + timedelta(minutes=1))
+    time_machine.move_to(timezone.now() + jobs.stalled_after() + timedelta(seconds=1))
 
     assert jobs.relay() == [job.pk]
+    job.refresh_from_db()
+    assert (job.state, job.progress) == (FileJob.State.QUEUED, 0)
     assert run_file_job(job.pk) == "done"
 
 
