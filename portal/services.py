@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django_otp import devices_for_user, match_token
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 from portal import permissions, signup, two_factor
 from portal.models import User
@@ -292,8 +293,7 @@ def user_reset_second_factor(*, actor, user):
         names = [device.name for device in devices_for_user(user, confirmed=None)]
         if not names:
             return 0
-        TOTPDevice.objects.filter(user=user).delete()
-        StaticDevice.objects.filter(user=user).delete()
+        _remove_devices(user)
         audit.record(user, SECOND_FACTOR_RESET, actor=actor, data={"devices": sorted(names)})
     return len(names)
 
@@ -330,7 +330,7 @@ def user_replace_backup_codes(*, actor, user, seen):
 
 
 def user_turn_off_second_factor(*, actor, user, password, code):
-    """Turn off ``user``'s two-factor sign-in: remove their authenticator app and backup codes.
+    """Turn off ``user``'s two-factor sign-in: remove their app, backup codes and passkeys.
 
     Only the user may, and not staff, who must keep it (``second_factor_required``). Needs the
     account's password (``wrong_password``) and a current code from the app or an unused backup
@@ -357,8 +357,7 @@ def user_turn_off_second_factor(*, actor, user, password, code):
         raise DomainError("wrong_code", two_factor.WRONG_CODE, field="code")
     with transaction.atomic():
         User.objects.select_for_update().get(pk=user.pk)
-        TOTPDevice.objects.filter(user=user).delete()
-        StaticDevice.objects.filter(user=user).delete()
+        _remove_devices(user)
         audit.record(user, SECOND_FACTOR_TURNED_OFF, actor=actor, data={"devices": names})
     return True
 
@@ -369,3 +368,9 @@ def _new_backup_codes(user):
     codes = [StaticToken.random_token() for _ in range(two_factor.BACKUP_CODE_COUNT)]
     StaticToken.objects.bulk_create([StaticToken(device=backup, token=code) for code in codes])
     return codes
+
+
+def _remove_devices(user):
+    TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
+    WebAuthnCredential.objects.filter(user=user).delete()

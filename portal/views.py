@@ -22,6 +22,7 @@ from django_otp import login as otp_login
 from django_otp import match_token
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 from portal import health as health_checks
 from portal import homes, throttling
@@ -219,6 +220,7 @@ def two_factor(request, turn_off_form=None):
         "has_app": TOTPDevice.objects.filter(user=user, confirmed=True).exists(),
         "required": two_factor_support.required_for(user),
         "backup_codes_left": backup.token_set.count() if backup else 0,
+        "passkeys": WebAuthnCredential.objects.filter(user=user, confirmed=True).count(),
         "backup_form": BackupCodesForm(initial={"seen": backup_codes_version(user)}),
         "turn_off_form": turn_off_form or TurnOffSecondFactorForm(),
     }
@@ -305,7 +307,8 @@ def two_factor_enrol(request):
 @never_cache
 @login_required
 def two_factor_verify(request):
-    """The second step of signing in: a code from the app, or a backup code (used up)."""
+    """The second step of signing in: a code from the app, a backup code (used up), or a
+    passkey where the account has one."""
     if request.user.is_verified() or not two_factor_support.has_second_factor(request.user):
         return redirect(_next_page(request))
     form = SecondFactorCodeForm(request.POST or None)
@@ -315,5 +318,11 @@ def two_factor_verify(request):
             otp_login(request, device)
             return redirect(_next_page(request))
         form.add_error("code", two_factor_support.WRONG_CODE)
-    context = {"form": form, "next": request.POST.get("next") or request.GET.get("next", "")}
+    context = {
+        "form": form,
+        "next": request.POST.get("next") or request.GET.get("next", ""),
+        "has_passkey": WebAuthnCredential.objects.filter(
+            user=request.user, confirmed=True
+        ).exists(),
+    }
     return render(request, "registration/two_factor_verify.html", context)

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 from tests.conftest import sign_in
 from tests.factories.portal import PASSWORD, UserFactory, authenticator, authenticator_code
@@ -116,13 +117,19 @@ def test_an_ngo_user_turns_two_factor_off_with_the_password_and_a_current_code(c
     assert again.get(reverse("notification_settings")).status_code == 200
 
 
-def test_a_backup_code_confirms_turning_two_factor_off(client):
+def test_a_backup_code_confirms_turning_two_factor_off_and_passkeys_go_too(client):
     user = UserFactory()
     codes = enrolled(client, user)
+    WebAuthnCredential.objects.create(
+        user=user, name="Laptop", credential_id=b"credential", public_key=b"key"
+    )
 
     client.post(reverse("two_factor_turn_off"), {"password": PASSWORD, "code": codes[3]})
 
     assert not TOTPDevice.objects.filter(user=user).exists()
+    assert not WebAuthnCredential.objects.filter(user=user).exists()
+    [entry] = history(user).filter(action="second_factor_turned_off")
+    assert entry.data == {"devices": ["Authenticator app", "Backup codes", "Laptop"]}
 
 
 def test_staff_cannot_turn_two_factor_off(client):
