@@ -332,9 +332,10 @@ def user_replace_backup_codes(*, actor, user, seen):
 def user_turn_off_second_factor(*, actor, user, password, code):
     """Turn off ``user``'s two-factor sign-in: remove their app, backup codes and passkeys.
 
-    Only the user may, and not staff, who must keep it (``second_factor_required``). Needs the
-    account's password (``wrong_password``) and a current code from the app or an unused backup
-    code (``wrong_code``, which counts towards the app's throttle); a refusal changes nothing.
+    Only the user may, and not staff, who must keep it (``second_factor_required``). Needs a
+    current code from the app or an unused backup code (``wrong_code``, which counts towards
+    the app's throttle) and then the account's password (``wrong_password``; the code given is
+    used up); a refusal removes nothing.
     Audited with the devices removed. Already off: nothing happens (a repeat is harmless) and
     False is returned; True when this call turned it off.
     """
@@ -347,14 +348,15 @@ def user_turn_off_second_factor(*, actor, user, password, code):
     with transaction.atomic():
         User.objects.select_for_update().get(pk=user.pk)
         names = sorted(device.name for device in devices_for_user(user, confirmed=True))
-        if not names:
-            return False
-        if not user.check_password(password or ""):
-            raise DomainError(
-                "wrong_password", _("Your password was not entered right."), field="password"
-            )
+    if not names:
+        return False
+    # The code first: django-otp's throttle then keeps the form from testing passwords quickly.
     if match_token(user, code or "") is None:
         raise DomainError("wrong_code", two_factor.WRONG_CODE, field="code")
+    if not user.check_password(password or ""):
+        raise DomainError(
+            "wrong_password", _("Your password was not entered right."), field="password"
+        )
     with transaction.atomic():
         User.objects.select_for_update().get(pk=user.pk)
         _remove_devices(user)
