@@ -1,5 +1,6 @@
 """On their two-factor page, users make new backup codes (the old ones stop working), and NGO
-users turn two-factor sign-in off with their password and a current code; staff may not."""
+users turn two-factor sign-in off with their password and a current code; staff may not.
+What removes the second factor removes passkeys as well."""
 
 import re
 from datetime import timedelta
@@ -13,6 +14,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp_webauthn.models import WebAuthnCredential
 
+from portal.services import user_reset_second_factor
 from tests.conftest import sign_in
 from tests.factories.portal import PASSWORD, UserFactory, authenticator, authenticator_code
 from tests.portal.test_two_factor import enrol, log_in
@@ -150,3 +152,16 @@ def test_staff_cannot_turn_two_factor_off(client):
     assert "Two-factor sign-in is required for staff accounts." in response.content.decode()
     assert TOTPDevice.objects.filter(user=user, confirmed=True).exists()
     assert not history(user).filter(action="second_factor_turned_off").exists()
+
+
+def test_a_reset_for_a_lost_phone_removes_the_passkeys_too():
+    user = UserFactory(evaluator=True)
+    authenticator(user)
+    WebAuthnCredential.objects.create(
+        user=user, name="Phone", credential_id=b"credential", public_key=b"key"
+    )
+
+    removed = user_reset_second_factor(actor=UserFactory(system_admin=True), user=user)
+
+    assert removed == 2
+    assert not WebAuthnCredential.objects.filter(user=user).exists()
