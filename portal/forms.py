@@ -154,3 +154,29 @@ class SecondFactorCodeForm(forms.Form):
 
     def clean_code(self):
         return self.cleaned_data["code"].replace(" ", "").lower()
+
+
+class BackupCodesForm(forms.Form):
+    """Make new backup codes; ``seen`` names the set the page showed."""
+
+    seen = forms.CharField(required=False, max_length=20, widget=forms.HiddenInput)
+
+
+class TurnOffSecondFactorForm(forms.Form):
+    """Turn off two-factor sign-in, confirmed with the password and a current code."""
+
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=16,
+        strip=True,
+        help_text=_("Six digits from your authenticator app, or one of your backup codes."),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code"}),
+    )
+
+    def clean_code(self):
+        return self.cleaned_data["code"].replace(" ", "").lower()

@@ -8,14 +8,15 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_otp import devices_for_user
+from django_otp import devices_for_user, match_token
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 from portal import permissions, signup, two_factor
 from portal.models import User
 from workflows import audit
-from workflows.errors import DomainError, forbidden
+from workflows.errors import ConflictError, DomainError, forbidden
 from workflows.models import OutboxMessage
 from workflows.outbox import Notice, enqueue
 from workflows.preferences import EmailFrequency
@@ -275,10 +276,7 @@ def user_enrol_authenticator(*, actor, user, code):
         User.objects.select_for_update().get(pk=user.pk)
         device.confirmed = True
         device.save(update_fields=["confirmed"])
-        StaticDevice.objects.filter(user=user).delete()
-        backup = StaticDevice.objects.create(user=user, name=two_factor.BACKUP_DEVICE_NAME)
-        codes = [StaticToken.random_token() for _ in range(two_factor.BACKUP_CODE_COUNT)]
-        StaticToken.objects.bulk_create([StaticToken(device=backup, token=c) for c in codes])
+        codes = _new_backup_codes(user)
         audit.record(user, SECOND_FACTOR_ENROLLED, actor=actor, data={"device": device.name})
     return device, codes
 
@@ -295,7 +293,86 @@ def user_reset_second_factor(*, actor, user):
         names = [device.name for device in devices_for_user(user, confirmed=None)]
         if not names:
             return 0
-        TOTPDevice.objects.filter(user=user).delete()
-        StaticDevice.objects.filter(user=user).delete()
+        _remove_devices(user)
         audit.record(user, SECOND_FACTOR_RESET, actor=actor, data={"devices": sorted(names)})
     return len(names)
+
+
+BACKUP_CODES_REPLACED = "backup_codes_replaced"
+SECOND_FACTOR_TURNED_OFF = "second_factor_turned_off"
+
+
+def backup_codes_version(user):
+    """Which set of backup codes ``user`` has now (its device's id, "" for none): the form that
+    replaces them carries it, so a stale form or a second submit is told apart."""
+    backup = StaticDevice.objects.filter(user=user, confirmed=True).order_by("pk").last()
+    return str(backup.pk) if backup else ""
+
+
+def user_replace_backup_codes(*, actor, user, seen):
+    """Give ``user`` ten new backup codes and return them (shown this once); the old ones stop
+    working at once. Only the user may, and only with an authenticator app set up. ``seen`` is
+    the ``backup_codes_version`` the form was made with: when the codes were replaced since (a
+    double submit, another tab), ConflictError and nothing changes. Audited."""
+    if actor.pk != user.pk:
+        raise forbidden()
+    with transaction.atomic():
+        User.objects.select_for_update().get(pk=user.pk)
+        if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+            raise DomainError(
+                "no_authenticator", _("Set up an authenticator app before making backup codes.")
+            )
+        if seen != backup_codes_version(user):
+            raise ConflictError()
+        codes = _new_backup_codes(user)
+        audit.record(user, BACKUP_CODES_REPLACED, actor=actor)
+    return codes
+
+
+def user_turn_off_second_factor(*, actor, user, password, code):
+    """Turn off ``user``'s two-factor sign-in: remove their app, backup codes and passkeys.
+
+    Only the user may, and not staff, who must keep it (``second_factor_required``). Needs a
+    current code from the app or an unused backup code (``wrong_code``, which counts towards
+    the app's throttle) and then the account's password (``wrong_password``; the code given is
+    used up); a refusal removes nothing.
+    Audited with the devices removed. Already off: nothing happens (a repeat is harmless) and
+    False is returned; True when this call turned it off.
+    """
+    if actor.pk != user.pk:
+        raise forbidden()
+    if two_factor.required_for(user):
+        raise DomainError(
+            "second_factor_required", _("Two-factor sign-in is required for staff accounts.")
+        )
+    with transaction.atomic():
+        User.objects.select_for_update().get(pk=user.pk)
+        names = sorted(device.name for device in devices_for_user(user, confirmed=True))
+    if not names:
+        return False
+    # The code first: django-otp's throttle then keeps the form from testing passwords quickly.
+    if match_token(user, code or "") is None:
+        raise DomainError("wrong_code", two_factor.WRONG_CODE, field="code")
+    if not user.check_password(password or ""):
+        raise DomainError(
+            "wrong_password", _("Your password was not entered right."), field="password"
+        )
+    with transaction.atomic():
+        User.objects.select_for_update().get(pk=user.pk)
+        _remove_devices(user)
+        audit.record(user, SECOND_FACTOR_TURNED_OFF, actor=actor, data={"devices": names})
+    return True
+
+
+def _new_backup_codes(user):
+    StaticDevice.objects.filter(user=user).delete()
+    backup = StaticDevice.objects.create(user=user, name=two_factor.BACKUP_DEVICE_NAME)
+    codes = [StaticToken.random_token() for _ in range(two_factor.BACKUP_CODE_COUNT)]
+    StaticToken.objects.bulk_create([StaticToken(device=backup, token=code) for code in codes])
+    return codes
+
+
+def _remove_devices(user):
+    TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
+    WebAuthnCredential.objects.filter(user=user).delete()

@@ -43,6 +43,12 @@ urlpatterns = [
     path("accounts/two-factor/", views.two_factor, name="two_factor"),
     path("accounts/two-factor/enrol/", views.two_factor_enrol, name="two_factor_enrol"),
     path("accounts/two-factor/verify/", views.two_factor_verify, name="two_factor_verify"),
+    path(
+        "accounts/two-factor/backup-codes/",
+        views.two_factor_backup_codes,
+        name="two_factor_backup_codes",
+    ),
+    path("accounts/two-factor/turn-off/", views.two_factor_turn_off, name="two_factor_turn_off"),
     path("accounts/notifications/", views.notification_settings, name="notification_settings"),
     path("accounts/api-tokens/", api_pages.api_tokens, name="api_tokens"),
     path(

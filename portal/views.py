@@ -21,30 +21,42 @@ from django.views.i18n import set_language
 from django_otp import login as otp_login
 from django_otp import match_token
 from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 from portal import health as health_checks
 from portal import homes, throttling
 from portal import signup as signup_links
 from portal import two_factor as two_factor_support
 from portal.forms import (
+    BackupCodesForm,
     EmailFrequencyForm,
     OutboxPasswordResetForm,
     ResendConfirmationForm,
     SecondFactorCodeForm,
     SignUpForm,
+    TurnOffSecondFactorForm,
 )
 from portal.services import (
+    backup_codes_version,
     user_confirm_email,
     user_enrol_authenticator,
     user_prepare_authenticator,
+    user_replace_backup_codes,
     user_resend_confirmation,
     user_set_email_frequency,
     user_set_language,
     user_sign_up,
+    user_turn_off_second_factor,
 )
-from workflows.errors import DomainError
+from workflows.errors import ConflictError, DomainError
 
 log = logging.getLogger(__name__)
+
+BACKUP_CODES_CHANGED = _(
+    "Your backup codes were replaced a moment ago, so nothing was changed now. If you did not "
+    "see the new codes, make new ones again."
+)
 
 
 def home(request):
@@ -196,16 +208,68 @@ def _next_page(request):
     return target if allowed else resolve_url(settings.LOGIN_REDIRECT_URL)
 
 
+@never_cache
 @login_required
-def two_factor(request):
-    """The account's two-factor sign-in: whether it is on, and how many backup codes are left."""
-    backup = StaticDevice.objects.filter(user=request.user, confirmed=True).first()
+def two_factor(request, turn_off_form=None):
+    """The account's two-factor sign-in: whether it is on, how many backup codes are left, a
+    button for new ones and, where it is not required, the form that turns it off."""
+    user = request.user
+    backup = StaticDevice.objects.filter(user=user, confirmed=True).order_by("pk").last()
     context = {
-        "enabled": two_factor_support.has_second_factor(request.user),
-        "required": two_factor_support.required_for(request.user),
+        "enabled": two_factor_support.has_second_factor(user),
+        "has_app": TOTPDevice.objects.filter(user=user, confirmed=True).exists(),
+        "required": two_factor_support.required_for(user),
         "backup_codes_left": backup.token_set.count() if backup else 0,
+        "passkeys": WebAuthnCredential.objects.filter(user=user, confirmed=True).count(),
+        "backup_form": BackupCodesForm(initial={"seen": backup_codes_version(user)}),
+        "turn_off_form": turn_off_form or TurnOffSecondFactorForm(),
     }
     return render(request, "registration/two_factor.html", context)
+
+
+@never_cache
+@login_required
+@require_POST
+def two_factor_backup_codes(request):
+    """Replace the backup codes and show the new ones once; a stale form changes nothing."""
+    form = BackupCodesForm(request.POST)
+    if form.is_valid():
+        try:
+            codes = user_replace_backup_codes(
+                actor=request.user, user=request.user, seen=form.cleaned_data["seen"]
+            )
+        except ConflictError:
+            messages.error(request, BACKUP_CODES_CHANGED)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            context = {"codes": codes, "next": reverse("two_factor")}
+            return render(request, "registration/two_factor_backup_codes.html", context)
+    return redirect("two_factor")
+
+
+@sensitive_post_parameters("password", "code")
+@never_cache
+@login_required
+@require_POST
+def two_factor_turn_off(request):
+    """Turn two-factor sign-in off with the password and a current code (not for staff)."""
+    form = TurnOffSecondFactorForm(request.POST)
+    if form.is_valid():
+        try:
+            turned_off = user_turn_off_second_factor(
+                actor=request.user, user=request.user, **form.cleaned_data
+            )
+        except DomainError as error:
+            if error.field is None:
+                messages.error(request, error.message)
+                return redirect("two_factor")
+            form.add_error(error.field, error.message)
+        else:
+            if turned_off:
+                messages.success(request, _("Two-factor sign-in is off."))
+            return redirect("two_factor")
+    return two_factor(request, turn_off_form=form)
 
 
 @sensitive_post_parameters("code")
@@ -243,7 +307,8 @@ def two_factor_enrol(request):
 @never_cache
 @login_required
 def two_factor_verify(request):
-    """The second step of signing in: a code from the app, or a backup code (used up)."""
+    """The second step of signing in: a code from the app, a backup code (used up), or a
+    passkey where the account has one."""
     if request.user.is_verified() or not two_factor_support.has_second_factor(request.user):
         return redirect(_next_page(request))
     form = SecondFactorCodeForm(request.POST or None)
@@ -253,5 +318,11 @@ def two_factor_verify(request):
             otp_login(request, device)
             return redirect(_next_page(request))
         form.add_error("code", two_factor_support.WRONG_CODE)
-    context = {"form": form, "next": request.POST.get("next") or request.GET.get("next", "")}
+    context = {
+        "form": form,
+        "next": request.POST.get("next") or request.GET.get("next", ""),
+        "has_passkey": WebAuthnCredential.objects.filter(
+            user=request.user, confirmed=True
+        ).exists(),
+    }
     return render(request, "registration/two_factor_verify.html", context)

@@ -6,6 +6,7 @@ under ``var/``, Celery on its filesystem broker, mail written to files.
 
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from boto3.s3.transfer import TransferConfig
@@ -72,6 +73,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "django_ratelimit",
     "workflows",
     "portal",
@@ -149,6 +151,18 @@ AXES_CLIENT_IP_CALLABLE = "portal.throttling.client_address"
 AXES_VERBOSE = False
 # The name authenticator apps show next to the portal's codes.
 OTP_TOTP_ISSUER = "Social contracting portal"
+# Passkeys are a second factor after the password, never a sign-in of their own. They belong to
+# the portal's address: a passkey made for one PORTAL_SITE_URL does not work at another.
+# Browsers make passkeys only over HTTPS, or in development at http://localhost (not at
+# 127.0.0.1), so a development address over plain HTTP offers them at localhost's same port.
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+if urlsplit(SITE_URL).scheme == "https":
+    OTP_WEBAUTHN_ALLOWED_ORIGINS = [SITE_URL]
+else:
+    _port = urlsplit(SITE_URL).port
+    OTP_WEBAUTHN_ALLOWED_ORIGINS = [f"http://localhost{f':{_port}' if _port else ''}"]
+OTP_WEBAUTHN_RP_ID = urlsplit(OTP_WEBAUTHN_ALLOWED_ORIGINS[0]).hostname
+OTP_WEBAUTHN_RP_NAME = OTP_TOTP_ISSUER
 RATELIMIT_IP_META_KEY = "portal.throttling.client_address"
 # How many proxies in front of the portal add themselves to X-Forwarded-For; 0 trusts none.
 PORTAL_PROXY_COUNT = env.int("PORTAL_PROXY_COUNT", default=0)

@@ -21,6 +21,7 @@ from tenders.sealing import keys
 from tenders.sealing.bids import bid_unseal
 from tenders.services.bid_deadline import database_now
 from tenders.services.committee import member_private_key, share_context, tender_key_context
+from tenders.services.committee_notices import committee_opened_notify
 from tenders.services.opening import bids_open, tender_open_bids
 from workflows import audit
 from workflows.errors import DomainError, forbidden, not_allowed
@@ -74,7 +75,8 @@ def opening_share_give(*, actor, tender, passphrase):
     cancelled tender takes no share.
     Opening rebuilds the tender's key in memory, decrypts every submitted bid into its records,
     checks each against its receipt (a mismatch is flagged on the bid and in the record, never
-    raised) and writes the opening record ``bids_opened`` with who gave shares and when. A
+    raised), writes the opening record ``bids_opened`` with who gave shares and when, and tells
+    the committee the bids are open (the officer hears it from the opening record). A
     tender already opened is left as it is.
     """
     share = committee_share_of(actor, tender)
@@ -208,3 +210,4 @@ def _open(tender, tender_key, given, files):
         .order_by("submitted_at", "id")
     )
     bids_open(tender, bids, extra={"committee": committee}, found=found)
+    committee_opened_notify(tender, tender_key, len(bids))

@@ -15,6 +15,7 @@ from portal.validators import MAX_COMMITTEE
 from tenders import permissions
 from tenders.models import CommitteeShare, OpeningKey, Tender, TenderKey
 from tenders.sealing import keys
+from tenders.services.committee_notices import quorum_lost_notify
 from workflows import audit
 from workflows.errors import DomainError, forbidden
 
@@ -39,7 +40,9 @@ def opening_passphrase_set(*, actor, passphrase, current=None, replace=False):
     The first time, makes the key pair. Later, ``current`` (the passphrase in use) must be given
     and the same key pair is kept under the new passphrase, so shares already given to the
     member stay theirs; with ``replace`` (a lost passphrase) a new key pair is made and shares
-    held for tenders published before are lost. Only procurement officers and evaluators may.
+    held for tenders published before are lost, and the officer of any such tender whose
+    committee can then no longer give the shares needed is told to cancel it. Only
+    procurement officers and evaluators may.
     Refuses a passphrase shorter than 12 characters and a wrong ``current``. Audited (without
     any secret); a repeat with the same passphrase only re-encrypts the key.
     """
@@ -65,6 +68,8 @@ def opening_passphrase_set(*, actor, passphrase, current=None, replace=False):
         _seal_member_key(row, private, passphrase)
         row.save()
         audit.record(actor, action, actor=actor)
+        if action == "opening_key_replaced":
+            quorum_lost_notify(actor)
     return row
 
 

@@ -19,6 +19,7 @@ from tenders.services.bid_notices import (
     officer_bids_url,
 )
 from tenders.services.bid_submission import bid_discard
+from tenders.services.committee_notices import shares_needed_notify
 from tenders.services.tender import notice_context, public_url
 from workflows import audit, outbox, runner
 from workflows.models import AuditEntry
@@ -45,7 +46,8 @@ def tender_open_bids(*, tender):
     discarded. A tender already opened is left alone: running twice writes one record.
 
     A tender with sealed bids is closed and its unsubmitted bids discarded, but its bids stay
-    sealed until the committee opens them; when no bid was submitted there is nothing to open,
+    sealed until the committee opens them, and every committee member is told their share is
+    needed (once, however often this runs); when no bid was submitted there is nothing to open,
     and it opens (and ends unsuccessful) at once.
     """
     with transaction.atomic():
@@ -70,7 +72,9 @@ def tender_open_bids(*, tender):
             if bid.state in (Bid.State.DRAFT, Bid.State.WITHDRAWN)
         ]
         submitted = [bid for bid in bids if bid.state == Bid.State.SUBMITTED]
-        if submitted and TenderKey.objects.filter(tender=row).exists():
+        tender_key = TenderKey.objects.filter(tender=row).first()
+        if submitted and tender_key is not None:
+            shares_needed_notify(row, tender_key)
             return row
         return bids_open(row, submitted, discarded_count=len(discarded))
 

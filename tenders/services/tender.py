@@ -18,6 +18,7 @@ from tenders.selectors.tender import bidder_admins, service_type_audience
 from tenders.services.committee import tender_keys_create
 from tenders.services.fingerprints import check_tender_seen
 from tenders.services.tender_checks import Problem, TenderProblems, publication_problems
+from tenders.services.tender_notice import notice_context
 from workflows import audit, runner
 from workflows.errors import DomainError, forbidden, not_allowed
 from workflows.outbox import Notice
@@ -217,17 +218,6 @@ def tender_cancel(*, actor, tender, reason, seen_state=None):
         notify=_cancelled_notices,
         reason=reason,
     )
-
-
-def notice_context(tender):
-    """What every tender notification shows, JSON-safe and in all three languages."""
-    return {
-        "reference": tender.reference,
-        "titles": {"tk": tender.title_tk, "ru": tender.title_ru, "en": tender.title_en},
-        "submission_deadline": (
-            tender.submission_deadline.isoformat() if tender.submission_deadline else ""
-        ),
-    }
 
 
 def public_url(tender):

@@ -21,6 +21,10 @@ EXCLUDED = {
     # log, which "a refusal changes nothing" forbids; tests/tenders/test_bid_sealing.py drives
     # its refusals (before the deadline, off the committee, wrong passphrase).
     "tenders:opening": "the bid opening's shares",
+    # Passkeys: django-otp-webauthn's JSON endpoints answer its JavaScript's WebAuthn
+    # ceremonies, which only a browser with an authenticator performs; the browser test
+    # tests/e2e/test_passkeys.py adds a passkey and signs in with it.
+    "otp_webauthn:": "the passkey ceremonies",
 }
 TABLES = (test_grant_forms, test_portal_forms, test_provider_forms, test_tender_forms)
 

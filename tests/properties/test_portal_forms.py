@@ -7,17 +7,20 @@ from django.contrib.auth.tokens import default_token_generator
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from hypothesis import given
 from hypothesis import strategies as st
 
 from portal.api.tokens import api_token_create
 from portal.forms import (
     ApiTokenForm,
+    BackupCodesForm,
     EmailFrequencyForm,
     OutboxPasswordResetForm,
     ResendConfirmationForm,
     SecondFactorCodeForm,
     SignUpForm,
+    TurnOffSecondFactorForm,
 )
 from portal.models import TokenScope
 from tests.example_app.jobs import SLOW_EXPORT
@@ -50,6 +53,19 @@ def code_scene():
     user = UserFactory(grant_officer=True)
     authenticator(user)
     return Scene(user, page=reverse("two_factor_verify"), second_factor=False)
+
+
+def second_factor_scene(**traits):
+    """A user with an authenticator app and backup codes, on their two-factor page."""
+
+    def scene():
+        user = UserFactory(**traits)
+        authenticator(user)
+        backup = StaticDevice.objects.create(user=user, name="Backup codes")
+        StaticToken.objects.create(device=backup, token="abcd2345")
+        return Scene(user, page=reverse("two_factor"))
+
+    return scene
 
 
 def language_scene():
@@ -105,6 +121,13 @@ ENDPOINTS = [
     Endpoint("api_tokens", signed_in(), (ApiTokenForm,), renders_on_success=True),
     Endpoint("api_token_revoke", token_scene),
     Endpoint("two_factor_verify", code_scene, (SecondFactorCodeForm,)),
+    Endpoint(
+        "two_factor_backup_codes",
+        second_factor_scene(),
+        (BackupCodesForm,),
+        renders_on_success=True,
+    ),
+    Endpoint("two_factor_turn_off", second_factor_scene(), (TurnOffSecondFactorForm,)),
     Endpoint("signup_resend", visitor, (ResendConfirmationForm,)),
     Endpoint("switch_language", language_scene, label="visitor"),
     Endpoint("switch_language", signed_in("home"), label="signed-in"),
