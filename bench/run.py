@@ -3,9 +3,10 @@
 ``python bench/run.py --factor 0.1`` builds the programme at that factor when the database
 (``DATABASE_URL``) has none, starts gunicorn with two workers on production settings, signs
 in the users each page needs, sends the same bounded number of requests to each page at a
-fixed concurrency over loopback, prints a markdown table and writes the figures as JSON under
-``var/bench/``. Exits 1 when a page answers other than 200 or serves fewer requests per second
-than ``--min-ratio`` of the floor's.
+fixed concurrency over loopback, measures the background work of ``bench/throughput.py``,
+prints markdown tables and writes the figures as JSON under ``var/bench/``. Exits 1 when a page
+answers other than 200 or serves fewer requests per second than ``--min-ratio`` of the
+floor's.
 """
 
 import argparse
@@ -210,6 +211,42 @@ def table(results):
     return "\n".join(lines)
 
 
+def background(env):
+    """The figures of ``bench/throughput.py``: background work against its floor."""
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "throughput.py")],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def background_table(figures):
+    lines = [
+        "| work | objects | objects/s | floor objects/s | ratio |",
+        "| --- | ---: | ---: | ---: | ---: |",
+    ]
+    for name, f in figures["background"].items():
+        lines.append(
+            f"| {name} | {f['objects']} | {f['objects_per_s']} | {f['floor_objects_per_s']} | "
+            f"{f['ratio']} |"
+        )
+    lines += [
+        "",
+        "| aggregate | rows | same figures | ms | hand-written SQL ms | ratio | target |",
+        "| --- | ---: | --- | ---: | ---: | ---: | ---: |",
+    ]
+    for name, f in figures["aggregates"].items():
+        lines.append(
+            f"| {name} | {f['rows']} | {'yes' if f['same_figures'] else 'NO'} | "
+            f"{f['dashboard_ms']} | {f['sql_ms']} | {f['ratio']} | {f['target_ratio']} |"
+        )
+    return "\n".join(lines)
+
+
 def main(argv=None):
     options = arguments(argv)
     env = environment()
@@ -254,6 +291,9 @@ def main(argv=None):
         r["ratio_requests"] = r["requests_per_s"] / floor["requests_per_s"]
         r["ratio_p99"] = r["p99_ms"] / floor["p99_ms"]
     print(table(results))
+    work = background(env)
+    print()
+    print(background_table(work))
     options.output.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     written = options.output / f"bench-{stamp}-factor-{options.factor:g}.json"
@@ -266,6 +306,7 @@ def main(argv=None):
                 "min_ratio": options.min_ratio,
                 "at": stamp,
                 "results": results,
+                **work,
             },
             indent=2,
         )

@@ -1,6 +1,8 @@
 """The notification outbox: messages committed with the change that caused them."""
 
 import logging
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -12,6 +14,21 @@ from workflows.models import OutboxMessage
 log = logging.getLogger(__name__)
 
 CHANNELS = (OutboxMessage.Channel.EMAIL, OutboxMessage.Channel.IN_APP)
+
+_left_for_relay = ContextVar("left_for_relay", default=False)
+
+
+@contextmanager
+def left_for_relay():
+    """Inside: rows are written as always but not published at commit, as when the broker is
+    down; the relay task publishes them later. For loading data in bulk (``populate_scale``),
+    where each of tens of thousands of notices would otherwise make its own trip to the
+    broker."""
+    token = _left_for_relay.set(True)
+    try:
+        yield
+    finally:
+        _left_for_relay.reset(token)
 
 
 @dataclass(frozen=True)
@@ -52,6 +69,8 @@ def enqueue(notices, *, key):
     if not rows:
         return
     OutboxMessage.objects.bulk_create(rows, ignore_conflicts=True)
+    if _left_for_relay.get():
+        return
     keys = [row.key for row in rows]
     transaction.on_commit(lambda: publish_keys(keys))
 

@@ -10,6 +10,7 @@ from decimal import Decimal
 from itertools import islice
 
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
 from grants.models import (
@@ -22,6 +23,7 @@ from grants.models import (
     ReportState,
     ReportTargetValue,
     ServiceKind,
+    Tranche,
     TrancheCondition,
 )
 from grants.schedule import final_period, reporting_periods
@@ -36,17 +38,26 @@ SEXES = ("female", "male")
 AGE_BANDS = ("0_17", "18_59", "60_plus")
 
 
-def build_grants(plan, winners, progress):
-    """``plan.grants`` agreements, from the best bids of the completed evaluations in turn."""
-    bids = islice((bid for pair in winners for bid in pair), plan.grants)
-    for n, bid in enumerate(bids):
+# Agreements are built this many at a time, their reports inserted together.
+BATCH = 40
+
+
+def build_grants(plan, winners, people, progress):
+    """``plan.grants`` agreements, from the best bids of the completed evaluations in turn,
+    confirmed by the first grant officer and the grantee's admin."""
+    officer = people.grant_officers[0]
+    bids = list(islice((bid for pair in winners for bid in pair), plan.grants))
+    for start in range(0, len(bids), BATCH):
         with transaction.atomic():
-            agreement = _agreement(n, bid)
-            _reports(agreement, plan.reports_per_grant)
-        progress("grant agreements", n + 1, min(plan.grants, 2 * len(winners)))
+            agreements = [
+                _agreement(start + n, bid, officer)
+                for n, bid in enumerate(bids[start : start + BATCH])
+            ]
+            _reports(agreements, plan.reports_per_grant)
+        progress("grant agreements", start + len(agreements), len(bids))
 
 
-def _agreement(n, bid):
+def _agreement(n, bid, officer):
     from tests.factories.grants import GrantAgreementFactory
 
     state = AGREEMENT_STATES[n % len(AGREEMENT_STATES)]
@@ -63,6 +74,8 @@ def _agreement(n, bid):
         end_date=end,
         reporting_frequency="monthly",
         reports=False,
+        officer_confirmed_by=officer,
+        grantee_confirmed_by=bid.provider.scale_admin,
     )
 
 
@@ -71,38 +84,60 @@ def _months_before(day, months):
     return day.replace(year=month // 12, month=month % 12 + 1)
 
 
-def _reports(agreement, count):
-    periods = reporting_periods(
-        agreement.start_date, agreement.end_date, "monthly", agreement.report_due_days
-    )[: count - 1]
-    periods.append(
-        final_period(
-            agreement.start_date, agreement.end_date, agreement.report_due_days, len(periods) + 1
-        )
+def _reports(agreements, count):
+    """``count`` monthly reports of each of ``agreements``, the last one final, in the states
+    of the report factory's traits; tranches tied to a report point at theirs."""
+    prefetch_related_objects(
+        agreements, "target_groups", "etraps", "targets", "budget_lines", "tranches"
     )
     now = timezone.now()
     today = timezone.localdate()
-    reports = PilotReport.objects.bulk_create(
-        PilotReport(
-            agreement=agreement,
-            kind=ReportKind.FINAL if period.number == len(periods) else ReportKind.PERIOD,
-            number=period.number,
-            period_start=period.start,
-            period_end=period.end,
-            due_date=period.due,
-            **_report_state(agreement, period, today, now),
+    reports = []
+    for agreement in agreements:
+        periods = reporting_periods(
+            agreement.start_date, agreement.end_date, "monthly", agreement.report_due_days
+        )[: count - 1]
+        periods.append(
+            final_period(
+                agreement.start_date,
+                agreement.end_date,
+                agreement.report_due_days,
+                len(periods) + 1,
+            )
         )
-        for period in periods
-    )
-    _fill(agreement, [r for r in reports if r.state in FILLED])
-    by_number = {report.number: report for report in reports}
-    for tranche in agreement.tranches.exclude(condition=TrancheCondition.SIGNING):
-        tranche.report = by_number[
-            tranche.period_number
-            if tranche.condition == TrancheCondition.PERIOD_REPORT
-            else len(periods)
+        reports += [
+            PilotReport(
+                agreement=agreement,
+                kind=ReportKind.FINAL if period.number == len(periods) else ReportKind.PERIOD,
+                number=period.number,
+                period_start=period.start,
+                period_end=period.end,
+                due_date=period.due,
+                **_report_state(agreement, period, today, now),
+            )
+            for period in periods
         ]
-        tranche.save(update_fields=["report"])
+    parts = _fill([r for r in reports if r.state in FILLED])
+    PilotReport.objects.bulk_create(reports, batch_size=2000)
+    for model, rows in parts.items():
+        model.objects.bulk_create(rows, batch_size=2000)
+    by_number = {(report.agreement_id, report.number): report for report in reports}
+    last = {
+        report.agreement_id: report.number for report in reports if report.kind == ReportKind.FINAL
+    }
+    tranches = []
+    for agreement in agreements:
+        for tranche in agreement.tranches.all():
+            if tranche.condition == TrancheCondition.SIGNING:
+                continue
+            number = (
+                tranche.period_number
+                if tranche.condition == TrancheCondition.PERIOD_REPORT
+                else last[agreement.pk]
+            )
+            tranche.report = by_number[agreement.pk, number]
+            tranches.append(tranche)
+    Tranche.objects.bulk_update(tranches, ["report"])
 
 
 FILLED = {ReportState.SUBMITTED, ReportState.ACCEPTED, ReportState.RETURNED}
@@ -144,14 +179,16 @@ def _accepted(now):
     }
 
 
-def _fill(agreement, reports):
-    """Consistent content for each report: totals equal to the sum of the cells."""
-    groups = list(agreement.target_groups.all())
-    etraps = list(agreement.etraps.all())
-    targets = list(agreement.targets.all())
-    lines = list(agreement.budget_lines.all())
+def _fill(reports):
+    """Consistent content for each report, set on the unsaved rows: totals equal to the sum
+    of the cells. Return the breakdown rows of each model, to insert once the reports are."""
     cells, services, values, spent = [], [], [], []
     for report in reports:
+        agreement = report.agreement
+        groups = list(agreement.target_groups.all())
+        etraps = list(agreement.etraps.all())
+        targets = list(agreement.targets.all())
+        lines = list(agreement.budget_lines.all())
         new_total = continuing_total = 0
         for index, group in enumerate(groups):
             for sex in SEXES:
@@ -183,20 +220,9 @@ def _fill(agreement, reports):
             ReportExpenditure(report=report, budget_line=line, amount=Decimal("9000.00"))
             for line in lines
         ]
-    PilotReport.objects.bulk_update(
-        reports,
-        [
-            "beneficiaries_new",
-            "beneficiaries_continuing",
-            "cases_opened",
-            "cases_active",
-            "cases_closed",
-            "achievements",
-            "challenges",
-            "changes_observed",
-        ],
-    )
-    ReportBeneficiaryCount.objects.bulk_create(cells)
-    ReportServiceCount.objects.bulk_create(services)
-    ReportTargetValue.objects.bulk_create(values)
-    ReportExpenditure.objects.bulk_create(spent)
+    return {
+        ReportBeneficiaryCount: cells,
+        ReportServiceCount: services,
+        ReportTargetValue: values,
+        ReportExpenditure: spent,
+    }

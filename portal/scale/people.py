@@ -15,6 +15,7 @@ class People:
     evaluators: list
     approvers: list
     grant_officers: list
+    committee: list
 
     def panel(self, seed):
         """A chair and three evaluators, a different four for each ``seed`` in turn."""
@@ -23,7 +24,10 @@ class People:
 
 
 def build_people(factor):
+    """The ministry's staff, and the three evaluators who sit on every draft tender's opening
+    committee (with ``COMMITTEE_PASSPHRASE``)."""
     from tests.factories.portal import UserFactory
+    from tests.factories.tenders import committee_member
 
     key = base64.b32decode(TOTP_SECRET).hex()
 
@@ -43,4 +47,5 @@ def build_people(factor):
         officers=staff("procurement_officer", round(20 * factor), "procurement"),
         evaluators=staff("evaluator", max(5, round(60 * factor)), "evaluator"),
         approvers=staff("approver", round(4 * factor), "approver"),
+        committee=[committee_member(evaluator=True, password=password_hash()) for _ in range(3)],
     )

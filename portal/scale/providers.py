@@ -20,14 +20,16 @@ def build_providers(plan, progress):
     providers = []
     for n in range(plan.providers):
         etrap = next(etraps)
+        admin = UserFactory(username=f"scale-ngo{n + 1}", password=password_hash())
         provider = ProviderFactory(
             verified=True,
             velayat=etrap.velayat,
             etrap=etrap,
             registration_number=f"SCALE-{n + 1:05d}",
             documents=documents,
-            admin=UserFactory(username=f"scale-ngo{n + 1}", password=password_hash()),
+            admin=admin,
         )
+        provider.scale_admin = admin
         provider.service_types.set(service_types[n % len(service_types) :][:2])
         provider.target_groups.set(target_groups[n % len(target_groups) :][:2])
         member_of(provider, MemberRole.EDITOR, password=password_hash())

@@ -1,7 +1,7 @@
 """Tenders of the scale programme and their bids, opened, screened and scored through the
-services."""
+services; the bids, the panel's seats and declarations and the draft scores (which write no
+audit entry) are bulk inserted with the values the factories and ``sheet_save`` write."""
 
-import datetime
 from decimal import Decimal
 from itertools import cycle
 
@@ -9,6 +9,9 @@ from django.db import transaction
 
 from portal.models import ServiceType, TargetGroup, Velayat
 from portal.scale import TENDER_MIX
+from portal.scale.bids import WorkPlan, build_bids
+from portal.scale.panel import score, seat_panel
+from portal.scale.screening import Findings, open_and_screen
 
 FACTORY_STATE = {
     "draft": "draft",
@@ -29,18 +32,25 @@ def build_tenders(plan, people, providers, progress):
     target_groups = list(TargetGroup.objects.all())
     officers = cycle(people.officers)
     bidders = cycle(providers)
+    work_plan = WorkPlan()
+    findings = Findings()
     completed = []
     done = 0
     for kind, _share in TENDER_MIX:
         for _ in range(plan.tenders[kind]):
             with transaction.atomic():
                 tender = _tender(
-                    kind, next(velayats), next(service_types), target_groups, next(officers)
+                    kind,
+                    next(velayats),
+                    next(service_types),
+                    target_groups,
+                    next(officers),
+                    people.committee,
                 )
                 if kind in {"published", "opened", "scoring", "completed"}:
-                    bids = _bids(tender, kind, bidders, plan.bids_per_tender)
+                    bids = build_bids(tender, kind, bidders, plan.bids_per_tender, work_plan)
                 if kind in {"opened", "scoring", "completed"}:
-                    _evaluate(tender, kind, bids, people)
+                    _evaluate(tender, kind, bids, people, findings)
                     if kind == "completed":
                         completed.append(bids[:2])
             done += 1
@@ -48,7 +58,7 @@ def build_tenders(plan, people, providers, progress):
     return completed
 
 
-def _tender(kind, velayat, service_type, target_groups, officer):
+def _tender(kind, velayat, service_type, target_groups, officer, committee):
     from tests.factories.tenders import TenderFactory
 
     tender = TenderFactory(
@@ -59,69 +69,27 @@ def _tender(kind, velayat, service_type, target_groups, officer):
         awards_count=2 if kind == "completed" else 1,
         budget_ceiling=Decimal("450000.00"),
         target_groups=target_groups[: 1 + velayat.pk % len(target_groups)],
+        committee=committee if kind == "draft" else [],
     )
     etraps = list(velayat.etraps.all())
     tender.etraps.set(etraps[tender.pk % len(etraps) :][:2] or etraps[:1])
     return tender
 
 
-def _bids(tender, kind, bidders, count):
-    """Submitted bids of ``count`` organisations; on a published tender one in four is still a
-    draft."""
-    from tests.factories.tenders import BidFactory
-
-    bids = []
-    for n in range(count):
-        provider = next(bidders)
-        if kind == "published" and n % 4 == 3:
-            BidFactory(tender=tender, provider=provider, draft=True)
-            continue
-        bids.append(
-            BidFactory(
-                tender=tender,
-                provider=provider,
-                submitted=True,
-                complete__staff=provider.scale_staff[n % 2],
-            )
-        )
-    return bids
-
-
-def _evaluate(tender, kind, bids, people):
+def _evaluate(tender, kind, bids, people, findings):
     """Open the bids; for ``scoring`` and ``completed`` also screen them, seat the panel and
     score (the chair completes a ``completed`` one and the officer proposes the award)."""
     from tenders.services.award.decision import award_propose
-    from tenders.services.evaluation import (
-        evaluation_complete,
-        evaluation_create,
-        evaluation_start_scoring,
-        screening_decide,
-    )
+    from tenders.services.evaluation import evaluation_complete, evaluation_start_scoring
     from tenders.services.opening import tender_open_bids
-    from tests.factories.tenders import PanelMemberFactory, score_all
 
     tender = tender_open_bids(tender=tender)
     if kind == "opened":
         return
     officer = tender.created_by
-    evaluation = evaluation_create(
-        actor=officer,
-        tender=tender,
-        deadline=tender.closed_at + datetime.timedelta(days=14),
-    )
-    for screening in evaluation.screenings.all():
-        screening_decide(
-            actor=officer,
-            screening=screening,
-            decisions={
-                line.pk: (True, "" if line.portal_passed else "Checked on paper.")
-                for line in screening.lines.all()
-            },
-        )
+    evaluation = open_and_screen(tender, bids, findings)
     panel = people.panel(tender.pk)
-    PanelMemberFactory(evaluation=evaluation, user=panel[0], chair=True, cleared=True)
-    for user in panel[1:]:
-        PanelMemberFactory(evaluation=evaluation, user=user, cleared=True)
+    seat_panel(evaluation, panel, bids)
     evaluation = evaluation_start_scoring(actor=officer, evaluation=evaluation)
     criteria = tender.criteria.count()
     # Evaluators differ by a point at most, so no score needs a moderation note.
@@ -129,7 +97,7 @@ def _evaluate(tender, kind, bids, people):
         user: {bid: [max(3, 9 - n) - e % 2] * criteria for n, bid in enumerate(bids)}
         for e, user in enumerate(panel[1:])
     }
-    score_all(evaluation, table, submit=kind == "completed")
+    score(evaluation, table, submit=kind == "completed")
     if kind == "completed":
         evaluation = evaluation_complete(actor=panel[0], evaluation=evaluation)
         award_propose(actor=officer, evaluation=evaluation)

@@ -11,6 +11,7 @@ from portal.scale.people import build_people
 from portal.scale.providers import build_providers
 from portal.scale.tenders import build_tenders
 from providers.models import Provider
+from workflows import outbox
 
 
 class Command(BaseCommand):
@@ -32,11 +33,12 @@ class Command(BaseCommand):
         plan = Plan.at(factor)
         self.started = time.monotonic()
         self.stdout.write(f"Building at factor {factor}: {plan}")
-        with transaction.atomic():
-            people = build_people(factor)
-            providers = build_providers(plan, self.progress)
-        winners = build_tenders(plan, people, providers, self.progress)
-        build_grants(plan, winners, self.progress)
+        with outbox.left_for_relay():
+            with transaction.atomic():
+                people = build_people(factor)
+                providers = build_providers(plan, self.progress)
+            winners = build_tenders(plan, people, providers, self.progress)
+            build_grants(plan, winners, people, self.progress)
         self.stdout.write(f"Done in {time.monotonic() - self.started:.0f} s.")
 
     def progress(self, what, done, total):
