@@ -5,12 +5,14 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from rest_framework import mixins
 from rest_framework.decorators import action
+from rest_framework.parsers import MultiPartParser
 
-from portal.api.views import ScopedViewSet, action_schema, body, validated
+from portal.api.views import ScopedViewSet, action_schema, body, storing, validated
 from tenders import permissions
 from tenders.api.bid_serializers import (
     BidSerializer,
     BudgetLineBody,
+    DocumentBody,
     NewBid,
     ProposalBody,
     SeenState,
@@ -18,12 +20,20 @@ from tenders.api.bid_serializers import (
     SubmitBody,
 )
 from tenders.api.forms import TenderIdForm
-from tenders.forms.bid import BudgetLineForm, ProposalForm, SeenStateForm, StaffForm, SubmitForm
+from tenders.forms.bid import (
+    BidDocumentForm,
+    BudgetLineForm,
+    ProposalForm,
+    SeenStateForm,
+    StaffForm,
+    SubmitForm,
+)
 from tenders.selectors.bid import bids_visible_to, roster_for
 from tenders.selectors.tender import public_tenders
 from tenders.services.bid import (
     bid_budget_line_add,
     bid_create,
+    bid_document_add,
     bid_proposal_save,
     bid_staff_assign,
 )
@@ -40,7 +50,7 @@ class BidViewSet(mixins.CreateModelMixin, ScopedViewSet):
         return (
             bids_visible_to(user)
             .select_related("provider", "tender")
-            .prefetch_related("sections", "staff", "budget_lines")
+            .prefetch_related("sections", "staff", "budget_lines", "documents")
         )
 
     def editable(self):
@@ -88,6 +98,23 @@ class BidViewSet(mixins.CreateModelMixin, ScopedViewSet):
     def budget_lines(self, request, pk=None):
         bid = self.editable()
         bid_budget_line_add(actor=request.user, bid=bid, **validated(BudgetLineForm(body(request))))
+        return self.respond(bid)
+
+    @action_schema(DocumentBody, BidSerializer, "Upload a document (multipart/form-data)")
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
+    def documents(self, request, pk=None):
+        bid = self.editable()
+        data = validated(BidDocumentForm(request.data, request.FILES))
+        storing(
+            "file",
+            lambda: bid_document_add(
+                actor=request.user,
+                bid=bid,
+                title=data["title"],
+                upload=data["file"],
+                seen_state=data["seen_state"],
+            ),
+        )
         return self.respond(bid)
 
     @action_schema(SubmitBody, BidSerializer, "Submit the bid")

@@ -4,15 +4,27 @@ scores (``selectors.evaluation.visible_sheets``); a member who has not declared 
 reads no sheet at all."""
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from rest_framework import serializers
 from rest_framework.decorators import action
 
+from portal import permissions as portal_permissions
 from portal.api.views import ScopedViewSet, action_schema, body, validated
 from tenders import permissions_evaluation as rules
-from tenders.forms.evaluation import ReturnSheetForm, SeenEvaluationForm, SubmitSheetForm
+from tenders.api.panel import PanelActions
+from tenders.forms.evaluation import (
+    ReturnSheetForm,
+    SeenEvaluationForm,
+    StartScoringForm,
+    SubmitSheetForm,
+)
 from tenders.models import Evaluation, Score, ScoreSheet
 from tenders.selectors import evaluation as selectors
-from tenders.services.evaluation.lifecycle import evaluation_complete
+from tenders.services.evaluation.lifecycle import (
+    evaluation_complete,
+    evaluation_end_unsuccessful,
+    evaluation_start_scoring,
+)
 from tenders.services.evaluation.scoring import sheet_return, sheet_submit
 from tenders.services.fingerprints import sheet_fingerprint
 
@@ -75,15 +87,42 @@ class SeenEvaluation(serializers.Serializer):
     seen_state = serializers.ChoiceField(choices=Evaluation.State.choices)
 
 
-class EvaluationViewSet(ScopedViewSet):
-    """The evaluations on whose panel you hold a seat."""
+class StartBody(SeenEvaluation):
+    deadline = serializers.CharField(
+        required=False, help_text="Ashgabat time, ``YYYY-MM-DDTHH:MM``."
+    )
+
+
+class EvaluationViewSet(PanelActions, ScopedViewSet):
+    """The evaluations on whose panel you hold a seat, and those of the tenders you run."""
 
     serializer_class = EvaluationSerializer
 
     def scoped(self, user):
-        if not rules.may_sit_on_panel(user):
-            return Evaluation.objects.none()
-        return Evaluation.objects.filter(members__user=user).distinct()
+        works_on = Q(pk__in=[])
+        if rules.may_sit_on_panel(user):
+            works_on |= Q(members__user=user)
+        if portal_permissions.is_procurement_officer(user):
+            works_on |= Q(tender__created_by=user)
+        return Evaluation.objects.filter(works_on).select_related("tender").distinct()
+
+    @action_schema(StartBody, EvaluationSerializer, "Start scoring (the officer)")
+    @action(detail=True, methods=["post"])
+    def start(self, request, pk=None):
+        evaluation = self.run()
+        data = validated(StartScoringForm(body(request)))
+        return self.respond(
+            evaluation_start_scoring(actor=request.user, evaluation=evaluation, **data)
+        )
+
+    @action_schema(SeenEvaluation, EvaluationSerializer, "End the tender without award")
+    @action(detail=True, methods=["post"])
+    def end(self, request, pk=None):
+        evaluation = self.run()
+        data = validated(SeenEvaluationForm(body(request)))
+        return self.respond(
+            evaluation_end_unsuccessful(actor=request.user, evaluation=evaluation, **data)
+        )
 
     @action_schema(SeenEvaluation, EvaluationSerializer, "Complete the evaluation (the chair)")
     @action(detail=True, methods=["post"])
