@@ -92,18 +92,27 @@ def test_another_evaluator_cannot_submit_someone_else_s_sheet_it_cannot_see():
 
 @pytest.mark.parametrize(
     "outsider",
-    ["an evaluator of no panel", "the tender's officer", "an approver", "a bidder's admin"],
+    ["an evaluator of no panel", "another officer", "an approver", "a bidder's admin"],
 )
 def test_people_off_the_panel_find_no_evaluation_or_sheet(outsider):
     evaluation, chair, evaluators, bids = scoring_evaluation()
     user = {
         "an evaluator of no panel": lambda: UserFactory(evaluator=True),
-        "the tender's officer": lambda: evaluation.tender.created_by,
+        "another officer": lambda: UserFactory(procurement_officer=True),
         "an approver": lambda: UserFactory(approver=True),
         "a bidder's admin": lambda: admin_of(bids[0].provider),
     }[outsider]()
     client = token_client(user)
     assert client.get(f"/api/evaluations/{evaluation.pk}/").status_code == 404
+    assert client.get("/api/score-sheets/").json()["results"] == []
+    sheet = sheet_of(evaluation, evaluators[0])
+    assert client.get(f"/api/score-sheets/{sheet.pk}/").status_code == 404
+
+
+def test_the_tender_s_officer_reads_the_evaluation_but_no_sheet():
+    evaluation, chair, evaluators, bids = scoring_evaluation()
+    client = token_client(evaluation.tender.created_by)
+    assert client.get(f"/api/evaluations/{evaluation.pk}/").json()["state"] == "scoring"
     assert client.get("/api/score-sheets/").json()["results"] == []
     sheet = sheet_of(evaluation, evaluators[0])
     assert client.get(f"/api/score-sheets/{sheet.pk}/").status_code == 404
