@@ -35,6 +35,7 @@ CONFLICT_CODES = frozenset(
         "already_declared",
         "already_pending",
         "award_exists",
+        "award_possible",
     }
 )
 FORBIDDEN_CODES = frozenset({"forbidden", "four_eyes"})
