@@ -5,14 +5,16 @@ reads no sheet at all."""
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from rest_framework import serializers
+from rest_framework import mixins, serializers
 from rest_framework.decorators import action
 
 from portal import permissions as portal_permissions
 from portal.api.views import ScopedViewSet, action_schema, body, validated
 from tenders import permissions_evaluation as rules
+from tenders.api.forms import TenderIdForm
 from tenders.api.panel import PanelActions
 from tenders.forms.evaluation import (
+    EvaluationForm,
     ReturnSheetForm,
     SeenEvaluationForm,
     StartScoringForm,
@@ -20,6 +22,7 @@ from tenders.forms.evaluation import (
 )
 from tenders.models import Evaluation, Score, ScoreSheet
 from tenders.selectors import evaluation as selectors
+from tenders.services.evaluation import evaluation_create
 from tenders.services.evaluation.lifecycle import (
     evaluation_complete,
     evaluation_end_unsuccessful,
@@ -93,7 +96,18 @@ class StartBody(SeenEvaluation):
     )
 
 
-class EvaluationViewSet(PanelActions, ScopedViewSet):
+class NewEvaluation(serializers.Serializer):
+    tender = serializers.IntegerField(min_value=1, help_text="A closed tender you run.")
+    deadline = serializers.CharField(help_text="Ashgabat time, ``YYYY-MM-DDTHH:MM``.")
+    min_evaluators = serializers.IntegerField()
+    divergence_percent = serializers.IntegerField(
+        help_text="Scores differing by more than this share of a criterion's maximum points "
+        "go to the chair's moderation."
+    )
+    standstill_days = serializers.IntegerField()
+
+
+class EvaluationViewSet(PanelActions, mixins.CreateModelMixin, ScopedViewSet):
     """The evaluations on whose panel you hold a seat, and those of the tenders you run."""
 
     serializer_class = EvaluationSerializer
@@ -105,6 +119,17 @@ class EvaluationViewSet(PanelActions, ScopedViewSet):
         if portal_permissions.is_procurement_officer(user):
             works_on |= Q(tender__created_by=user)
         return Evaluation.objects.filter(works_on).select_related("tender").distinct()
+
+    @action_schema(NewEvaluation, EvaluationSerializer, "Open the evaluation of your tender")
+    def create(self, request):
+        sent = body(request)
+        tender = selectors.officer_tender(request.user, validated(TenderIdForm(sent))["tender"])
+        form = EvaluationForm(sent)
+        data = validated(form)
+        evaluation = evaluation_create(
+            actor=request.user, tender=tender, deadline=data["deadline"], **form.settings()
+        )
+        return self.respond(evaluation, status=201)
 
     @action_schema(StartBody, EvaluationSerializer, "Start scoring (the officer)")
     @action(detail=True, methods=["post"])

@@ -4,9 +4,15 @@ declare their conflicts of interest; each through the page's form and service.""
 import pytest
 from django.core.cache import cache
 
-from tenders.models import Declaration, Evaluation, PanelMember, Screening
+from tenders.models import Declaration, Evaluation, PanelMember, Screening, Tender
 from tests.factories.portal import UserFactory
-from tests.factories.tenders import PanelMemberFactory, evaluation_of, scoring_evaluation
+from tests.factories.tenders import (
+    BidFactory,
+    PanelMemberFactory,
+    TenderFactory,
+    evaluation_of,
+    scoring_evaluation,
+)
 from tests.portal.api_support import token_client
 from workflows.audit import history
 from workflows.models import OutboxMessage
@@ -275,3 +281,69 @@ def test_the_officer_ends_a_tender_whose_every_bid_was_screened_out():
     assert response.status_code == 200, response.json()
     assert response.json()["state"] == "unsuccessful"
     assert OutboxMessage.objects.filter(event="tenders.evaluation_unsuccessful").exists()
+
+
+# Opening the evaluation.
+
+
+def opening(tender, **fields):
+    return {
+        "tender": tender.pk,
+        "deadline": "2099-01-15T18:00",
+        "min_evaluators": 3,
+        "divergence_percent": 30,
+        "standstill_days": 10,
+        **fields,
+    }
+
+
+@pytest.fixture
+def closed_tender():
+    tender = TenderFactory(closed=True)
+    BidFactory(tender=tender, submitted=True)
+    return tender
+
+
+def test_the_officer_opens_the_evaluation_and_its_bids_are_screened(closed_tender):
+    client = token_client(closed_tender.created_by)
+    response = client.post("/api/evaluations/", opening(closed_tender), format="json")
+    assert response.status_code == 201, response.json()
+    assert response.json()["state"] == "screening"
+    evaluation = Evaluation.objects.get(tender=closed_tender)
+    assert history(evaluation).get(action="create").actor == closed_tender.created_by
+    assert Screening.objects.filter(evaluation=evaluation).count() == 1
+
+
+def test_an_evaluation_without_a_deadline_is_refused_in_russian(closed_tender):
+    client = speaking(closed_tender.created_by, "ru")
+    response = client.post("/api/evaluations/", opening(closed_tender, deadline=""), format="json")
+    assert response.status_code == 400
+    assert response.json()["errors"]["deadline"] == ["Обязательное поле."]
+    assert not Evaluation.objects.exists()
+
+
+def test_a_tender_still_open_for_bids_cannot_be_evaluated():
+    tender = TenderFactory(published=True)
+    response = token_client(tender.created_by).post(
+        "/api/evaluations/", opening(tender), format="json"
+    )
+    assert response.status_code == 404
+    assert not Evaluation.objects.exists()
+
+
+def test_a_cancelled_tender_cannot_be_evaluated(closed_tender):
+    Tender.objects.filter(pk=closed_tender.pk).update(state=Tender.State.CANCELLED)
+    response = token_client(closed_tender.created_by).post(
+        "/api/evaluations/", opening(closed_tender), format="json"
+    )
+    assert response.status_code == 409
+    assert not Evaluation.objects.exists()
+
+
+@pytest.mark.parametrize("role", ["procurement_officer", "evaluator", "approver"])
+def test_nobody_else_opens_the_evaluation(closed_tender, role):
+    response = token_client(UserFactory(**{role: True})).post(
+        "/api/evaluations/", opening(closed_tender), format="json"
+    )
+    assert response.status_code == 404
+    assert not Evaluation.objects.exists()
