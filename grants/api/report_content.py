@@ -7,6 +7,7 @@ report holds, as the page sends back what it shows."""
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, serializers
 from rest_framework.decorators import action
 from rest_framework.parsers import MultiPartParser
@@ -225,6 +226,9 @@ class ReportContentActions:
         )
         return self.respond(report)
 
+    @extend_schema(
+        parameters=[OpenApiParameter("attachment", int, OpenApiParameter.PATH)],
+    )
     @action_schema(None, ReportContentSerializer, "Remove an attachment")
     @action(
         detail=True,

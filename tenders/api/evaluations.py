@@ -17,6 +17,7 @@ from tenders.forms.evaluation import (
     EvaluationForm,
     ReturnSheetForm,
     SeenEvaluationForm,
+    SheetForm,
     StartScoringForm,
     SubmitSheetForm,
 )
@@ -28,7 +29,7 @@ from tenders.services.evaluation.lifecycle import (
     evaluation_end_unsuccessful,
     evaluation_start_scoring,
 )
-from tenders.services.evaluation.scoring import sheet_return, sheet_submit
+from tenders.services.evaluation.scoring import sheet_return, sheet_save, sheet_submit
 from tenders.services.fingerprints import sheet_fingerprint
 
 
@@ -170,11 +171,49 @@ def sheets_visible_to(user):
     return ScoreSheet.objects.filter(pk__in=visible).select_related("member")
 
 
+class ScoreBody(serializers.Serializer):
+    bid = serializers.IntegerField()
+    criterion = serializers.IntegerField()
+    points = serializers.DecimalField(max_digits=4, decimal_places=1, allow_null=True)
+    justification = serializers.CharField(required=False, allow_blank=True)
+
+
+class ScoresBody(serializers.Serializer):
+    scores = ScoreBody(many=True, help_text="The scores to change; the others stay.")
+
+
 class ScoreSheetViewSet(ScopedViewSet):
     serializer_class = SheetSerializer
 
     def scoped(self, user):
         return sheets_visible_to(user).prefetch_related("scores")
+
+    @action_schema(ScoresBody, SheetSerializer, "Save draft scores on your sheet")
+    @action(detail=True, methods=["post"])
+    def scores(self, request, pk=None):
+        sheet = self.get_object()
+        evaluation = sheet.evaluation
+        form = SheetForm(
+            bids=selectors.panel_bids(request.user, evaluation),
+            criteria=evaluation.tender.criteria.all(),
+            scores=sheet.scores.all(),
+        )
+        data = {name: field.initial for name, field in form.fields.items()}
+        sent = body(request).get("scores")
+        for score in sent if isinstance(sent, list) else []:
+            score = score if isinstance(score, dict) else {}
+            key = f"{score.get('bid')}_{score.get('criterion')}"
+            if f"points_{key}" in data:
+                data[f"points_{key}"] = score.get("points")
+                data[f"justification_{key}"] = score.get("justification", "")
+        form = SheetForm(
+            {name: value for name, value in data.items() if value is not None},
+            bids=form.bids,
+            criteria=form.criteria,
+            scores=sheet.scores.all(),
+        )
+        validated(form)
+        return self.respond(sheet_save(actor=request.user, sheet=sheet, entries=form.entries()))
 
     @action_schema(SubmitSheetBody, SheetSerializer, "Submit your score sheet")
     @action(detail=True, methods=["post"])

@@ -152,6 +152,7 @@ KWARGS = {
     "api:objection-resolve": lambda: by_pk(Objection),
     "api:score-sheet-detail": lambda: by_pk(ScoreSheet, state="submitted"),
     "api:score-sheet-submit": lambda: by_pk(ScoreSheet),
+    "api:score-sheet-scores": lambda: by_pk(ScoreSheet),
     "api:score-sheet-return": lambda: by_pk(ScoreSheet),
     "api:award-detail": lambda: by_pk(AwardDecision),
     "api:award-approve": lambda: by_pk(AwardDecision),
