@@ -133,6 +133,15 @@ KWARGS = {
     "api:bid-withdraw": bids,
     "api:bid-reconfirm": bids,
     "api:bid-documents": bids,
+    "api:bid-unstaff": lambda: [
+        {"pk": row.bid_id, "item": row.staff_member_id} for row in sample(BidStaff.objects.all())
+    ],
+    "api:bid-budget-line-remove": lambda: [
+        {"pk": row.bid_id, "item": row.pk} for row in sample(BidBudgetLine.objects.all())
+    ],
+    "api:bid-document-remove": lambda: [
+        {"pk": row.bid_id, "item": row.pk} for row in sample(BidDocument.objects.all())
+    ],
     "api:evaluation-detail": lambda: by_pk(Evaluation),
     "api:evaluation-complete": lambda: by_pk(Evaluation),
     **{

@@ -4,7 +4,7 @@ import pytest
 from django.core.cache import cache
 
 from providers.models import MemberRole
-from tenders.models import BidDocument
+from tenders.models import BidBudgetLine, BidDocument
 from tests.factories.documents import upload
 from tests.factories.providers import admin_of, member_of
 from tests.factories.tenders import BidFactory, bid_ready_tender, eligible_provider
@@ -13,6 +13,8 @@ from tests.portal.hostile_files import encrypted_pdf
 from workflows.audit import history
 
 pytestmark = pytest.mark.django_db
+
+DRAFT = {"seen_state": "draft"}
 
 
 @pytest.fixture(autouse=True)
@@ -87,3 +89,82 @@ def test_a_json_body_is_refused_as_the_wrong_media_type(bid):
         f"/api/bids/{bid.pk}/documents/", {"seen_state": "draft"}, format="json"
     )
     assert response.status_code == 415
+
+
+def test_the_bidder_removes_a_document_a_budget_line_and_a_proposed_person(bid):
+    client = token_client(admin_of(bid.provider))
+    send(client, bid)
+    document = BidDocument.objects.get(bid=bid)
+    line = BidBudgetLine.objects.create(
+        bid=bid, category="staff", description="Social workers", amount=100
+    )
+    person = bid.provider.staff.first()
+    client.post(
+        f"/api/bids/{bid.pk}/staff/",
+        {"seen_state": "draft", "staff_member": person.pk},
+        format="json",
+    )
+    for path in (
+        f"documents/{document.pk}/remove",
+        f"budget-lines/{line.pk}/remove",
+        f"staff/{person.pk}/remove",
+    ):
+        response = client.post(
+            f"/api/bids/{bid.pk}/{path}/", {"seen_state": "draft"}, format="json"
+        )
+        assert response.status_code == 200, (path, response.json())
+    body = response.json()
+    assert (body["documents"], body["budget_lines"], body["staff"]) == ([], [], [])
+    assert history(bid).filter(action="document_removed").exists()
+
+
+def test_a_removal_without_the_state_read_is_refused_in_turkmen(bid):
+    admin = admin_of(bid.provider)
+    admin.language = "tk"
+    admin.save(update_fields=["language"])
+    client = token_client(admin)
+    send(client, bid)
+    document = BidDocument.objects.get(bid=bid)
+    response = client.post(f"/api/bids/{bid.pk}/documents/{document.pk}/remove/", {}, format="json")
+    assert response.status_code == 400
+    assert response.json()["errors"]["seen_state"] == ["Bu meýdança hökman gerekli."]
+    assert BidDocument.objects.filter(pk=document.pk).exists()
+
+
+def test_a_removal_from_a_bid_read_in_another_state_is_a_conflict(bid):
+    client = token_client(admin_of(bid.provider))
+    send(client, bid)
+    document = BidDocument.objects.get(bid=bid)
+    response = client.post(
+        f"/api/bids/{bid.pk}/documents/{document.pk}/remove/",
+        {"seen_state": "submitted"},
+        format="json",
+    )
+    assert response.status_code == 409
+    assert BidDocument.objects.filter(pk=document.pk).exists()
+
+
+def test_a_viewer_may_not_remove_a_document(bid):
+    send(token_client(admin_of(bid.provider)), bid)
+    document = BidDocument.objects.get(bid=bid)
+    viewer = token_client(member_of(bid.provider, MemberRole.VIEWER))
+    response = viewer.post(
+        f"/api/bids/{bid.pk}/documents/{document.pk}/remove/",
+        {"seen_state": "draft"},
+        format="json",
+    )
+    assert response.status_code == 403
+    assert BidDocument.objects.filter(pk=document.pk).exists()
+
+
+def test_another_bid_s_document_is_not_found(bid):
+    other = BidFactory(tender=bid.tender, provider=eligible_provider(bid.tender))
+    send(token_client(admin_of(other.provider)), other)
+    document = BidDocument.objects.get(bid=other)
+    response = token_client(admin_of(bid.provider)).post(
+        f"/api/bids/{bid.pk}/documents/{document.pk}/remove/",
+        {"seen_state": "draft"},
+        format="json",
+    )
+    assert response.status_code == 404
+    assert BidDocument.objects.filter(pk=document.pk).exists()
