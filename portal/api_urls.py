@@ -44,5 +44,6 @@ urlpatterns = [
         name="docs",
     ),
     path("", include(router.urls)),
-    re_path(r"^.*$", not_found),
+    # Any other address, whatever characters it holds (a newline too).
+    re_path(r"^[\s\S]*$", not_found),
 ]
