@@ -13,6 +13,7 @@ from tenders.api.awards import AwardViewSet
 from tenders.api.bids import BidViewSet
 from tenders.api.clarifications import ClarificationViewSet
 from tenders.api.evaluations import EvaluationViewSet, ScoreSheetViewSet
+from tenders.api.objections import ObjectionViewSet
 from tenders.api.tenders import TenderViewSet
 
 # The documentation pages' title, in the reader's language.
@@ -26,6 +27,7 @@ router.register("bids", BidViewSet, basename="bid")
 router.register("evaluations", EvaluationViewSet, basename="evaluation")
 router.register("score-sheets", ScoreSheetViewSet, basename="score-sheet")
 router.register("awards", AwardViewSet, basename="award")
+router.register("objections", ObjectionViewSet, basename="objection")
 router.register("agreements", AgreementViewSet, basename="agreement")
 router.register("reports", ReportViewSet, basename="report")
 router.register("tranches", TrancheViewSet, basename="tranche")
@@ -42,5 +44,6 @@ urlpatterns = [
         name="docs",
     ),
     path("", include(router.urls)),
-    re_path(r"^.*$", not_found),
+    # Any other address, whatever characters it holds (a newline too).
+    re_path(r"^[\s\S]*$", not_found),
 ]

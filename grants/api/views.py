@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from rest_framework.decorators import action
 
 from grants import permissions, selectors
+from grants.api.report_content import ReportContentActions, ReportContentSerializer
 from grants.api.serializers import (
     AgreementDecisionBody,
     AgreementSerializer,
@@ -13,7 +14,6 @@ from grants.api.serializers import (
     PaymentBody,
     ReportAcceptBody,
     ReportReturnBody,
-    ReportSerializer,
     ReportSubmitBody,
     TrancheSeenState,
     TrancheSerializer,
@@ -88,15 +88,22 @@ class AgreementViewSet(ScopedViewSet):
         return self.respond(row)
 
 
-class ReportViewSet(ScopedViewSet):
+class ReportViewSet(ReportContentActions, ScopedViewSet):
     """Your organisation's reports; every report for grant officers, who review them."""
 
-    serializer_class = ReportSerializer
+    serializer_class = ReportContentSerializer
 
     def scoped(self, user):
-        return selectors.reports_visible_to(user).prefetch_related("comments")
+        return selectors.reports_visible_to(user).prefetch_related(
+            "comments",
+            "beneficiary_counts",
+            "service_counts",
+            "target_values",
+            "expenditures",
+            "attachments",
+        )
 
-    @action_schema(ReportSubmitBody, ReportSerializer, "Submit the report, or send it back")
+    @action_schema(ReportSubmitBody, ReportContentSerializer, "Submit the report, or send it back")
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
         report = self.get_object()
@@ -104,7 +111,7 @@ class ReportViewSet(ScopedViewSet):
         service = report_resubmit if report.state == ReportState.RETURNED else report_submit
         return self.respond(service(actor=request.user, report=report, **data))
 
-    @action_schema(ReportReturnBody, ReportSerializer, "Return the report for revision")
+    @action_schema(ReportReturnBody, ReportContentSerializer, "Return the report for revision")
     @action(detail=True, methods=["post"], url_path="return", url_name="return")
     def return_for_revision(self, request, pk=None):
         report = self.reviewed()
@@ -121,7 +128,7 @@ class ReportViewSet(ScopedViewSet):
         )
         return self.respond(row)
 
-    @action_schema(ReportAcceptBody, ReportSerializer, "Accept the report")
+    @action_schema(ReportAcceptBody, ReportContentSerializer, "Accept the report")
     @action(detail=True, methods=["post"])
     def accept(self, request, pk=None):
         report = self.reviewed()

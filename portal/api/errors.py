@@ -30,6 +30,12 @@ CONFLICT_CODES = frozenset(
         "not_live",
         "sheet_locked",
         "standstill_over",
+        "no_standstill",
+        "panel_closed",
+        "already_declared",
+        "already_pending",
+        "award_exists",
+        "award_possible",
     }
 )
 FORBIDDEN_CODES = frozenset({"forbidden", "four_eyes"})

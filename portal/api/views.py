@@ -1,6 +1,7 @@
 """What every API resource shares: signed-in reading through the app's own selectors, and
 actions that call one service and answer with the object as it is now."""
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, viewsets
@@ -57,6 +58,15 @@ def validated(form):
             }
         )
     return form.cleaned_data
+
+
+def storing(field, call):
+    """Run ``call``, a service that stores an uploaded file; a file that document storage
+    refuses (after the form's checks let it through) is a 400 naming ``field``."""
+    try:
+        return call()
+    except DjangoValidationError as error:
+        raise exceptions.ValidationError({field: list(error.messages)}) from error
 
 
 def body(request):

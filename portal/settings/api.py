@@ -36,5 +36,7 @@ SPECTACULAR_SETTINGS = {
         "AwardDecisionState": "tenders.models.AwardDecision.State",
         "ReportState": "grants.models.ReportState",
         "TrancheState": "grants.models.TrancheState",
+        "ObjectionState": "tenders.models.Objection.State",
+        "YesNo": [("yes", "yes"), ("no", "no")],
     },
 }

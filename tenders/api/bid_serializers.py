@@ -4,7 +4,7 @@ the same forms as on the bid's pages)."""
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from tenders.models import Bid, BidBudgetLine, BidSection, BidStaff
+from tenders.models import Bid, BidBudgetLine, BidDocument, BidSection, BidStaff
 from tenders.services.bid import EDITABLE_STATES
 from tenders.services.fingerprints import bid_fingerprint
 
@@ -27,6 +27,12 @@ class BidBudgetLineSerializer(serializers.ModelSerializer):
         fields = ["id", "category", "description", "amount"]
 
 
+class BidDocumentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = BidDocument
+        fields = ["id", "title", "original_name", "size", "sha256", "mime", "uploaded_at"]
+
+
 class BidSerializer(serializers.ModelSerializer):
     provider_name = serializers.CharField(source="provider.name", read_only=True)
     fingerprint = serializers.SerializerMethodField(
@@ -35,6 +41,7 @@ class BidSerializer(serializers.ModelSerializer):
     sections = BidSectionSerializer(many=True, read_only=True)
     staff = ProposedStaffSerializer(many=True, read_only=True)
     budget_lines = BidBudgetLineSerializer(many=True, read_only=True)
+    documents = BidDocumentSerializer(many=True, read_only=True)
 
     class Meta:
         model = Bid
@@ -52,6 +59,7 @@ class BidSerializer(serializers.ModelSerializer):
             "sections",
             "staff",
             "budget_lines",
+            "documents",
         ]
 
     @extend_schema_field(serializers.CharField(allow_null=True))
@@ -89,3 +97,8 @@ class BudgetLineBody(SeenState):
     category = serializers.ChoiceField(choices=BidBudgetLine.Category.choices)
     description = serializers.CharField()
     amount = serializers.DecimalField(max_digits=14, decimal_places=2)
+
+
+class DocumentBody(SeenState):
+    title = serializers.CharField()
+    file = serializers.FileField(help_text="A document the portal accepts (see its upload rules).")

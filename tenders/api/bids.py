@@ -3,14 +3,17 @@ and every change through the page's form and service."""
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins
 from rest_framework.decorators import action
+from rest_framework.parsers import MultiPartParser
 
-from portal.api.views import ScopedViewSet, action_schema, body, validated
+from portal.api.views import ScopedViewSet, action_schema, body, storing, validated
 from tenders import permissions
 from tenders.api.bid_serializers import (
     BidSerializer,
     BudgetLineBody,
+    DocumentBody,
     NewBid,
     ProposalBody,
     SeenState,
@@ -18,16 +21,30 @@ from tenders.api.bid_serializers import (
     SubmitBody,
 )
 from tenders.api.forms import TenderIdForm
-from tenders.forms.bid import BudgetLineForm, ProposalForm, SeenStateForm, StaffForm, SubmitForm
+from tenders.forms.bid import (
+    BidDocumentForm,
+    BudgetLineForm,
+    ProposalForm,
+    SeenStateForm,
+    StaffForm,
+    SubmitForm,
+)
 from tenders.selectors.bid import bids_visible_to, roster_for
 from tenders.selectors.tender import public_tenders
 from tenders.services.bid import (
     bid_budget_line_add,
+    bid_budget_line_remove,
     bid_create,
+    bid_document_add,
+    bid_document_remove,
     bid_proposal_save,
     bid_staff_assign,
+    bid_staff_remove,
 )
 from tenders.services.bid_submission import bid_reconfirm, bid_submit, bid_withdraw
+
+# The part of the bid a removal names, by id.
+ITEM = extend_schema(parameters=[OpenApiParameter("item", int, OpenApiParameter.PATH)])
 
 
 class BidViewSet(mixins.CreateModelMixin, ScopedViewSet):
@@ -40,7 +57,7 @@ class BidViewSet(mixins.CreateModelMixin, ScopedViewSet):
         return (
             bids_visible_to(user)
             .select_related("provider", "tender")
-            .prefetch_related("sections", "staff", "budget_lines")
+            .prefetch_related("sections", "staff", "budget_lines", "documents")
         )
 
     def editable(self):
@@ -88,6 +105,76 @@ class BidViewSet(mixins.CreateModelMixin, ScopedViewSet):
     def budget_lines(self, request, pk=None):
         bid = self.editable()
         bid_budget_line_add(actor=request.user, bid=bid, **validated(BudgetLineForm(body(request))))
+        return self.respond(bid)
+
+    @action_schema(DocumentBody, BidSerializer, "Upload a document (multipart/form-data)")
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
+    def documents(self, request, pk=None):
+        bid = self.editable()
+        data = validated(BidDocumentForm(request.data, request.FILES))
+        storing(
+            "file",
+            lambda: bid_document_add(
+                actor=request.user,
+                bid=bid,
+                title=data["title"],
+                upload=data["file"],
+                seen_state=data["seen_state"],
+            ),
+        )
+        return self.respond(bid)
+
+    @ITEM
+    @action_schema(SeenState, BidSerializer, "No longer propose a member of your staff")
+    @action(detail=True, methods=["post"], url_path="staff/<int:item>/remove", url_name="unstaff")
+    def unstaff(self, request, pk=None, item=None):
+        return self.remove(
+            lambda bid: bid.staff.select_related("staff_member").filter(staff_member_id=item),
+            lambda bid, row, seen: bid_staff_remove(
+                actor=request.user, bid=bid, staff_member=row.staff_member, seen_state=seen
+            ),
+        )
+
+    @ITEM
+    @action_schema(SeenState, BidSerializer, "Remove a budget line")
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="budget-lines/<int:item>/remove",
+        url_name="budget-line-remove",
+    )
+    def budget_line_remove(self, request, pk=None, item=None):
+        return self.remove(
+            lambda bid: bid.budget_lines.filter(pk=item),
+            lambda bid, row, seen: bid_budget_line_remove(
+                actor=request.user, bid=bid, line=row, seen_state=seen
+            ),
+        )
+
+    @ITEM
+    @action_schema(SeenState, BidSerializer, "Remove a document")
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="documents/<int:item>/remove",
+        url_name="document-remove",
+    )
+    def document_remove(self, request, pk=None, item=None):
+        return self.remove(
+            lambda bid: bid.documents.filter(pk=item),
+            lambda bid, row, seen: bid_document_remove(
+                actor=request.user, bid=bid, document=row, seen_state=seen
+            ),
+        )
+
+    def remove(self, rows, call):
+        """Remove one part of the bid, as its page's remove button does."""
+        bid = self.editable()
+        row = rows(bid).first()
+        if row is None:
+            raise Http404
+        data = validated(SeenStateForm(body(self.request)))
+        call(bid, row, data["seen_state"])
         return self.respond(bid)
 
     @action_schema(SubmitBody, BidSerializer, "Submit the bid")

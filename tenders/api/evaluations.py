@@ -4,16 +4,32 @@ scores (``selectors.evaluation.visible_sheets``); a member who has not declared 
 reads no sheet at all."""
 
 from django.core.exceptions import PermissionDenied
-from rest_framework import serializers
+from django.db.models import Q
+from rest_framework import mixins, serializers
 from rest_framework.decorators import action
 
+from portal import permissions as portal_permissions
 from portal.api.views import ScopedViewSet, action_schema, body, validated
 from tenders import permissions_evaluation as rules
-from tenders.forms.evaluation import ReturnSheetForm, SeenEvaluationForm, SubmitSheetForm
+from tenders.api.forms import TenderIdForm
+from tenders.api.panel import PanelActions
+from tenders.forms.evaluation import (
+    EvaluationForm,
+    ReturnSheetForm,
+    SeenEvaluationForm,
+    SheetForm,
+    StartScoringForm,
+    SubmitSheetForm,
+)
 from tenders.models import Evaluation, Score, ScoreSheet
 from tenders.selectors import evaluation as selectors
-from tenders.services.evaluation.lifecycle import evaluation_complete
-from tenders.services.evaluation.scoring import sheet_return, sheet_submit
+from tenders.services.evaluation import evaluation_create
+from tenders.services.evaluation.lifecycle import (
+    evaluation_complete,
+    evaluation_end_unsuccessful,
+    evaluation_start_scoring,
+)
+from tenders.services.evaluation.scoring import sheet_return, sheet_save, sheet_submit
 from tenders.services.fingerprints import sheet_fingerprint
 
 
@@ -75,15 +91,64 @@ class SeenEvaluation(serializers.Serializer):
     seen_state = serializers.ChoiceField(choices=Evaluation.State.choices)
 
 
-class EvaluationViewSet(ScopedViewSet):
-    """The evaluations on whose panel you hold a seat."""
+class StartBody(SeenEvaluation):
+    deadline = serializers.CharField(
+        required=False, help_text="Ashgabat time, ``YYYY-MM-DDTHH:MM``."
+    )
+
+
+class NewEvaluation(serializers.Serializer):
+    tender = serializers.IntegerField(min_value=1, help_text="A closed tender you run.")
+    deadline = serializers.CharField(help_text="Ashgabat time, ``YYYY-MM-DDTHH:MM``.")
+    min_evaluators = serializers.IntegerField()
+    divergence_percent = serializers.IntegerField(
+        help_text="Scores differing by more than this share of a criterion's maximum points "
+        "go to the chair's moderation."
+    )
+    standstill_days = serializers.IntegerField()
+
+
+class EvaluationViewSet(PanelActions, mixins.CreateModelMixin, ScopedViewSet):
+    """The evaluations on whose panel you hold a seat, and those of the tenders you run."""
 
     serializer_class = EvaluationSerializer
 
     def scoped(self, user):
-        if not rules.may_sit_on_panel(user):
-            return Evaluation.objects.none()
-        return Evaluation.objects.filter(members__user=user).distinct()
+        works_on = Q(pk__in=[])
+        if rules.may_sit_on_panel(user):
+            works_on |= Q(members__user=user)
+        if portal_permissions.is_procurement_officer(user):
+            works_on |= Q(tender__created_by=user)
+        return Evaluation.objects.filter(works_on).select_related("tender").distinct()
+
+    @action_schema(NewEvaluation, EvaluationSerializer, "Open the evaluation of your tender")
+    def create(self, request):
+        sent = body(request)
+        tender = selectors.officer_tender(request.user, validated(TenderIdForm(sent))["tender"])
+        form = EvaluationForm(sent)
+        data = validated(form)
+        evaluation = evaluation_create(
+            actor=request.user, tender=tender, deadline=data["deadline"], **form.settings()
+        )
+        return self.respond(evaluation, status=201)
+
+    @action_schema(StartBody, EvaluationSerializer, "Start scoring (the officer)")
+    @action(detail=True, methods=["post"])
+    def start(self, request, pk=None):
+        evaluation = self.run()
+        data = validated(StartScoringForm(body(request)))
+        return self.respond(
+            evaluation_start_scoring(actor=request.user, evaluation=evaluation, **data)
+        )
+
+    @action_schema(SeenEvaluation, EvaluationSerializer, "End the tender without award")
+    @action(detail=True, methods=["post"])
+    def end(self, request, pk=None):
+        evaluation = self.run()
+        data = validated(SeenEvaluationForm(body(request)))
+        return self.respond(
+            evaluation_end_unsuccessful(actor=request.user, evaluation=evaluation, **data)
+        )
 
     @action_schema(SeenEvaluation, EvaluationSerializer, "Complete the evaluation (the chair)")
     @action(detail=True, methods=["post"])
@@ -106,11 +171,49 @@ def sheets_visible_to(user):
     return ScoreSheet.objects.filter(pk__in=visible).select_related("member")
 
 
+class ScoreBody(serializers.Serializer):
+    bid = serializers.IntegerField()
+    criterion = serializers.IntegerField()
+    points = serializers.DecimalField(max_digits=4, decimal_places=1, allow_null=True)
+    justification = serializers.CharField(required=False, allow_blank=True)
+
+
+class ScoresBody(serializers.Serializer):
+    scores = ScoreBody(many=True, help_text="The scores to change; the others stay.")
+
+
 class ScoreSheetViewSet(ScopedViewSet):
     serializer_class = SheetSerializer
 
     def scoped(self, user):
         return sheets_visible_to(user).prefetch_related("scores")
+
+    @action_schema(ScoresBody, SheetSerializer, "Save draft scores on your sheet")
+    @action(detail=True, methods=["post"])
+    def scores(self, request, pk=None):
+        sheet = self.get_object()
+        evaluation = sheet.evaluation
+        form = SheetForm(
+            bids=selectors.panel_bids(request.user, evaluation),
+            criteria=evaluation.tender.criteria.all(),
+            scores=sheet.scores.all(),
+        )
+        data = {name: field.initial for name, field in form.fields.items()}
+        sent = body(request).get("scores")
+        for score in sent if isinstance(sent, list) else []:
+            score = score if isinstance(score, dict) else {}
+            key = f"{score.get('bid')}_{score.get('criterion')}"
+            if f"points_{key}" in data:
+                data[f"points_{key}"] = score.get("points")
+                data[f"justification_{key}"] = score.get("justification", "")
+        form = SheetForm(
+            {name: value for name, value in data.items() if value is not None},
+            bids=form.bids,
+            criteria=form.criteria,
+            scores=sheet.scores.all(),
+        )
+        validated(form)
+        return self.respond(sheet_save(actor=request.user, sheet=sheet, entries=form.entries()))
 
     @action_schema(SubmitSheetBody, SheetSerializer, "Submit your score sheet")
     @action(detail=True, methods=["post"])

@@ -13,9 +13,10 @@ from portal import permissions as portal_permissions
 from portal.api.auth import SignedIn, TokenScope
 from portal.api.views import BoundedIds, action_schema, body, validated
 from tenders import permissions
-from tenders.forms.tender import CancelForm
+from tenders.forms.tender import AmendmentForm, CancelForm
 from tenders.models import Tender, TenderCriterion
 from tenders.selectors.tender import PUBLIC_STATES
+from tenders.services.amendment import AMENDABLE_FIELDS, tender_amend
 from tenders.services.fingerprints import tender_fingerprint
 from tenders.services.tender import tender_cancel, tender_publish
 
@@ -73,12 +74,18 @@ class TenderSerializer(serializers.ModelSerializer):
 
 
 class ManagedTenderSerializer(TenderSerializer):
+    amendments = serializers.SerializerMethodField(
+        help_text="How many amendments were published: send it back as ``seen_amendments``."
+    )
     fingerprint = serializers.SerializerMethodField(
         help_text="Of a draft you wrote: send it back as ``seen`` to publish."
     )
 
     class Meta(TenderSerializer.Meta):
-        fields = [*TenderSerializer.Meta.fields, "fingerprint"]
+        fields = [*TenderSerializer.Meta.fields, "amendments", "fingerprint"]
+
+    def get_amendments(self, tender) -> int:
+        return len(tender.amendments.all())
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_fingerprint(self, tender):
@@ -91,6 +98,33 @@ class ManagedTenderSerializer(TenderSerializer):
 class PublishBody(serializers.Serializer):
     seen_state = serializers.ChoiceField(choices=Tender.State.choices)
     seen = serializers.CharField(help_text="The draft's ``fingerprint`` as you read it.")
+
+
+class AmendBody(serializers.Serializer):
+    """The fields left out keep their present values."""
+
+    title_tk = serializers.CharField(required=False)
+    title_ru = serializers.CharField(required=False)
+    title_en = serializers.CharField(required=False, allow_blank=True)
+    description_tk = serializers.CharField(required=False)
+    description_ru = serializers.CharField(required=False)
+    description_en = serializers.CharField(required=False, allow_blank=True)
+    budget_ceiling = serializers.DecimalField(max_digits=14, decimal_places=2, required=False)
+    grant_start = serializers.DateField(required=False)
+    grant_end = serializers.DateField(required=False)
+    questions_deadline = serializers.CharField(
+        required=False, help_text="Ashgabat time, ``YYYY-MM-DDTHH:MM``."
+    )
+    submission_deadline = serializers.CharField(
+        required=False, help_text="Ashgabat time, ``YYYY-MM-DDTHH:MM``."
+    )
+    withdrawn_documents = serializers.ListField(
+        child=serializers.IntegerField(), required=False, help_text="Documents to withdraw."
+    )
+    reason = serializers.CharField()
+    seen_amendments = serializers.IntegerField(
+        min_value=0, required=False, help_text="The tender's ``amendments`` as you read it."
+    )
 
 
 class CancelBody(serializers.Serializer):
@@ -120,7 +154,7 @@ class TenderViewSet(BoundedIds, viewsets.ReadOnlyModelViewSet):
             tenders = Tender.objects.filter(Q(state__in=PUBLIC_STATES) | Q(created_by=user))
         return (
             tenders.select_related("service_type", "velayat")
-            .prefetch_related("criteria")
+            .prefetch_related("criteria", "amendments")
             .order_by("-published_at", "-pk")
         )
 
@@ -155,6 +189,23 @@ class TenderViewSet(BoundedIds, viewsets.ReadOnlyModelViewSet):
             seen_state=data["seen_state"] or tender.state,
         )
         return self.respond(row)
+
+    @action_schema(AmendBody, ManagedTenderSerializer, "Amend your published tender")
+    @action(detail=True, methods=["post"])
+    def amend(self, request, pk=None):
+        tender = self.managed()
+        present = {name: getattr(tender, name) for name in AMENDABLE_FIELDS}
+        form = AmendmentForm({**present, **body(request)}, tender=tender)
+        cleaned = validated(form)
+        tender_amend(
+            actor=request.user,
+            tender=tender,
+            values=form.values(),
+            reason=cleaned["reason"],
+            withdrawn_documents=[document.pk for document in cleaned["withdrawn_documents"]],
+            seen_amendments=cleaned["seen_amendments"],
+        )
+        return self.respond(tender)
 
     def respond(self, tender):
         tender = self.get_queryset().filter(pk=tender.pk).first() or tender

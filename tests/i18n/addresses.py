@@ -114,11 +114,17 @@ KWARGS = {
     "api:tender-detail": tenders,
     "api:tender-publish": tenders,
     "api:tender-cancel": tenders,
+    "api:tender-amend": tenders,
     "api:notification-detail": own_notifications,
     "api:notification-read": own_notifications,
     "api:clarification-detail": lambda: by_pk(Clarification),
     "api:clarification-answer": lambda: by_pk(Clarification),
     "api:provider-detail": own_providers,
+    "api:provider-submit": own_providers,
+    **{
+        f"api:provider-{name}": lambda: by_pk(Provider)
+        for name in ("verify", "return", "reject", "suspend", "reinstate")
+    },
     "api:bid-detail": bids,
     "api:bid-proposal": bids,
     "api:bid-staff": bids,
@@ -126,10 +132,36 @@ KWARGS = {
     "api:bid-submit": bids,
     "api:bid-withdraw": bids,
     "api:bid-reconfirm": bids,
+    "api:bid-documents": bids,
+    "api:bid-unstaff": lambda: [
+        {"pk": row.bid_id, "item": row.staff_member_id} for row in sample(BidStaff.objects.all())
+    ],
+    "api:bid-budget-line-remove": lambda: [
+        {"pk": row.bid_id, "item": row.pk} for row in sample(BidBudgetLine.objects.all())
+    ],
+    "api:bid-document-remove": lambda: [
+        {"pk": row.bid_id, "item": row.pk} for row in sample(BidDocument.objects.all())
+    ],
     "api:evaluation-detail": lambda: by_pk(Evaluation),
     "api:evaluation-complete": lambda: by_pk(Evaluation),
+    **{
+        f"api:evaluation-{name}": lambda: by_pk(Evaluation)
+        for name in (
+            "declare",
+            "end",
+            "invite",
+            "members",
+            "propose-award",
+            "replace",
+            "screening",
+            "start",
+        )
+    },
+    "api:objection-detail": lambda: by_pk(Objection),
+    "api:objection-resolve": lambda: by_pk(Objection),
     "api:score-sheet-detail": lambda: by_pk(ScoreSheet, state="submitted"),
     "api:score-sheet-submit": lambda: by_pk(ScoreSheet),
+    "api:score-sheet-scores": lambda: by_pk(ScoreSheet),
     "api:score-sheet-return": lambda: by_pk(ScoreSheet),
     "api:award-detail": lambda: by_pk(AwardDecision),
     "api:award-approve": lambda: by_pk(AwardDecision),
@@ -143,6 +175,12 @@ KWARGS = {
     "api:report-submit": lambda: by_pk(PilotReport),
     "api:report-return": lambda: by_pk(PilotReport),
     "api:report-accept": lambda: by_pk(PilotReport),
+    "api:report-content": lambda: by_pk(PilotReport),
+    "api:report-attachments": lambda: by_pk(PilotReport),
+    "api:report-detach": lambda: [
+        {"pk": row.report_id, "attachment": row.pk}
+        for row in sample(ReportAttachment.objects.all())
+    ],
     "api:tranche-detail": lambda: by_pk(Tranche),
     "api:tranche-approve": lambda: by_pk(Tranche),
     "api:tranche-pay": lambda: by_pk(Tranche),

@@ -69,3 +69,9 @@ def test_a_page_that_is_not_a_number_is_not_found():
     TenderFactory(published=True)
     assert anonymous_client().get("/api/tenders/?page=").status_code == 404
     assert anonymous_client().get("/api/tenders/?page=1").status_code == 200
+
+
+def test_an_address_with_a_newline_is_not_found_in_json():
+    response = anonymous_client().post("/api/reports/1/attachments/a%0Ab/remove/")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"

@@ -95,4 +95,6 @@ def test_a_member_reads_their_own_organisation_and_no_other():
         mine.registration_number
     )
     assert client.get(f"/api/providers/{other.pk}/").status_code == 404
-    assert ids(token_client(UserFactory(procurement_officer=True)), "/api/providers/") == set()
+    assert ids(token_client(UserFactory(evaluator=True)), "/api/providers/") == set()
+    reviewer = token_client(UserFactory(procurement_officer=True))
+    assert ids(reviewer, "/api/providers/") == {mine.pk, other.pk}

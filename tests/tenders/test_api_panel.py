@@ -92,18 +92,27 @@ def test_another_evaluator_cannot_submit_someone_else_s_sheet_it_cannot_see():
 
 @pytest.mark.parametrize(
     "outsider",
-    ["an evaluator of no panel", "the tender's officer", "an approver", "a bidder's admin"],
+    ["an evaluator of no panel", "another officer", "an approver", "a bidder's admin"],
 )
 def test_people_off_the_panel_find_no_evaluation_or_sheet(outsider):
     evaluation, chair, evaluators, bids = scoring_evaluation()
     user = {
         "an evaluator of no panel": lambda: UserFactory(evaluator=True),
-        "the tender's officer": lambda: evaluation.tender.created_by,
+        "another officer": lambda: UserFactory(procurement_officer=True),
         "an approver": lambda: UserFactory(approver=True),
         "a bidder's admin": lambda: admin_of(bids[0].provider),
     }[outsider]()
     client = token_client(user)
     assert client.get(f"/api/evaluations/{evaluation.pk}/").status_code == 404
+    assert client.get("/api/score-sheets/").json()["results"] == []
+    sheet = sheet_of(evaluation, evaluators[0])
+    assert client.get(f"/api/score-sheets/{sheet.pk}/").status_code == 404
+
+
+def test_the_tender_s_officer_reads_the_evaluation_but_no_sheet():
+    evaluation, chair, evaluators, bids = scoring_evaluation()
+    client = token_client(evaluation.tender.created_by)
+    assert client.get(f"/api/evaluations/{evaluation.pk}/").json()["state"] == "scoring"
     assert client.get("/api/score-sheets/").json()["results"] == []
     sheet = sheet_of(evaluation, evaluators[0])
     assert client.get(f"/api/score-sheets/{sheet.pk}/").status_code == 404
@@ -193,3 +202,81 @@ def test_the_chair_completes_the_evaluation_once_every_sheet_is_in():
     assert done.status_code == 200
     assert done.json()["state"] == "completed"
     assert history(evaluation).filter(action="complete").get().actor == chair
+
+
+def scores_of(evaluation, bids, points, justification="The plan is sound."):
+    criteria = evaluation.tender.criteria.all()
+    return {
+        "scores": [
+            {"bid": bid.pk, "criterion": c.pk, "points": points, "justification": justification}
+            for bid in bids
+            for c in criteria
+        ]
+    }
+
+
+def test_an_evaluator_saves_draft_scores_over_the_api():
+    evaluation, chair, (first, *_others), bids = scoring_evaluation()
+    sheet = sheet_of(evaluation, first)
+    response = token_client(first).post(
+        f"/api/score-sheets/{sheet.pk}/scores/",
+        scores_of(evaluation, bids[:1], "6.5"),
+        format="json",
+    )
+    assert response.status_code == 200, response.json()
+    saved = response.json()["scores"]
+    assert {row["points"] for row in saved} == {"6.5"}
+    assert {row["bid"] for row in saved} == {bids[0].pk}
+    assert response.json()["state"] == "draft"
+
+
+def test_points_above_the_maximum_are_refused_in_russian():
+    evaluation, chair, (first, *_others), bids = scoring_evaluation()
+    first.language = "ru"
+    first.save(update_fields=["language"])
+    sheet = sheet_of(evaluation, first)
+    criterion = evaluation.tender.criteria.first()
+    response = token_client(first).post(
+        f"/api/score-sheets/{sheet.pk}/scores/",
+        {"scores": [{"bid": bids[0].pk, "criterion": criterion.pk, "points": "99"}]},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"][f"points_{bids[0].pk}_{criterion.pk}"] == [
+        f"Убедитесь, что это значение меньше либо равно {criterion.max_points}."
+    ]
+
+
+def test_scores_on_a_submitted_sheet_are_a_conflict():
+    evaluation, chair, (first, *_others), bids = scoring_evaluation()
+    criteria = evaluation.tender.criteria.count()
+    score_all(evaluation, {first: {bid: [5] * criteria for bid in bids}})
+    sheet = sheet_of(evaluation, first)
+    response = token_client(first).post(
+        f"/api/score-sheets/{sheet.pk}/scores/", scores_of(evaluation, bids, "7"), format="json"
+    )
+    assert response.status_code == 409
+
+
+def test_an_evaluator_may_not_score_on_a_sheet_it_reads():
+    evaluation, chair, (first, second, _third), bids = scoring_evaluation()
+    criteria = evaluation.tender.criteria.count()
+    score_all(evaluation, {u: {bid: [5] * criteria for bid in bids} for u in (first, second)})
+    response = token_client(first).post(
+        f"/api/score-sheets/{sheet_of(evaluation, second).pk}/scores/",
+        scores_of(evaluation, bids, "1"),
+        format="json",
+    )
+    assert response.status_code == 403
+    assert {s.points for s in sheet_of(evaluation, second).scores.all()} == {5}
+
+
+def test_another_evaluator_s_draft_sheet_is_not_found():
+    evaluation, chair, (first, second, _third), bids = scoring_evaluation()
+    response = token_client(second).post(
+        f"/api/score-sheets/{sheet_of(evaluation, first).pk}/scores/",
+        scores_of(evaluation, bids, "1"),
+        format="json",
+    )
+    assert response.status_code == 404
+    assert not sheet_of(evaluation, first).scores.exists()
