@@ -76,19 +76,26 @@ def reports_for_review(user):
     """Reports waiting for a grant officer's decision, oldest submission first."""
     if not is_grant_officer(user):
         return PilotReport.objects.none()
-    return reports_visible_to(user).filter(state__in=REVIEW_STATES).order_by("submitted_at")
+    return reports_visible_to(user).filter(state__in=REVIEW_STATES).order_by("submitted_at", "pk")
 
 
 def reports_due(user):
     """The reports the user's organisation has to fill in or revise, soonest due first."""
     if is_grant_officer(user):
         return PilotReport.objects.none()
-    return reports_visible_to(user).filter(state__in=EDITABLE_REPORT_STATES).order_by("due_date")
+    return (
+        reports_visible_to(user).filter(state__in=EDITABLE_REPORT_STATES).order_by("due_date", "pk")
+    )
 
 
 def overdue_reports(user, today):
-    """Open reports past their due date among the agreements the user sees."""
-    return reports_visible_to(user).filter(state=ReportState.OPEN, due_date__lt=today)
+    """Open reports past their due date among the agreements the user sees, longest overdue
+    first."""
+    return (
+        reports_visible_to(user)
+        .filter(state=ReportState.OPEN, due_date__lt=today)
+        .order_by("due_date", "pk")
+    )
 
 
 def tranches_to_handle(user):

@@ -100,7 +100,9 @@ def providers_for_review(user, *, state=None, velayat=None, query=""):
     """Organisations an officer reviews, filtered; nobody else sees this list."""
     if not permissions.is_verification_officer(user):
         return Provider.objects.none()
-    rows = Provider.objects.select_related("velayat", "etrap").order_by("-submitted_at", "name_tk")
+    rows = Provider.objects.select_related("velayat", "etrap").order_by(
+        "-submitted_at", "name_tk", "pk"
+    )
     if state:
         rows = rows.filter(state=state)
     if velayat:

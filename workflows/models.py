@@ -165,7 +165,11 @@ class Notification(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["recipient", "read_at"])]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"]),
+            # A user's notification centre, newest first.
+            models.Index(fields=["recipient", "-created_at", "-id"], name="notification_inbox"),
+        ]
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from grants.dashboard import charts, figures
 from grants.dashboard import tables as t
 from grants.dashboard.filters import DashboardFilter
+from portal.pagination import paginate
 
 COUNTING_RULE = _(
     "Only accepted reports count. Once a grant's final report is accepted it stands for the "
@@ -19,10 +20,12 @@ COUNTING_RULE = _(
 
 @dataclass(frozen=True)
 class Section:
-    """A table with the chart drawn from it (None where a table reads better alone)."""
+    """A table with the chart drawn from it (None where a table reads better alone) and, for a
+    table with a row per grant on the page, the page of grants it shows."""
 
     table: t.Table
     chart: charts.Chart | None = None
+    page: object = None
 
 
 class Tables:
@@ -48,10 +51,12 @@ class Board(Tables):
         return self.filter.is_valid()
 
 
-def dashboard_board(request, today):
+def dashboard_board(request, today, *, paginated=False):
     """The dashboard for ``request.user`` with the filters in ``request.GET`` on ``today``.
 
     A filter value that is not offered shows no figures (and its error next to the field).
+    ``paginated`` (the page) lists one page of grants, the page ``request.GET`` asks for; the
+    figures and totals are still summed over every chosen grant. Exports list every grant.
     """
     agreements = figures.dashboard_agreements(request.user)
     filters = DashboardFilter(request.GET, queryset=agreements, request=request)
@@ -65,7 +70,7 @@ def dashboard_board(request, today):
             _by_etrap(figures.beneficiaries_by_etrap(chosen)),
             _over_time(figures.beneficiaries_over_time(chosen)),
             _deadlines(figures.report_deadlines(chosen, today)),
-            _agreements(figures.agreement_figures(chosen, today), totals),
+            _agreements(figures.agreement_figures(chosen, today), totals, request, paginated),
             _tranches(figures.tranche_figures(chosen)),
         ),
     )
@@ -234,7 +239,10 @@ def _deadlines(counts):
     return Section(table, chart)
 
 
-def _agreements(rows, totals):
+def _agreements(rows, totals, request, paginated):
+    page = paginate(request, rows) if paginated else None
+    if page is not None:
+        rows = page.object_list
     title = _("Spending against budget and tranches, by grant")
     table = t.Table(
         key="grants",
@@ -298,7 +306,7 @@ def _agreements(rows, totals):
         ],
         reference=(100, "100 %"),
     )
-    return Section(table, chart if table.rows else None)
+    return Section(table, chart if table.rows else None, page)
 
 
 def _tranches(counts):

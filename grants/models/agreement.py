@@ -138,6 +138,11 @@ class GrantAgreement(ConcurrentTransitionMixin, models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        indexes = [
+            # The grant list, newest first, with and without its state filter.
+            models.Index(fields=["-created_at", "-id"], name="agreement_newest"),
+            models.Index(fields=["state", "-created_at", "-id"], name="agreement_state_newest"),
+        ]
         verbose_name = _("grant agreement")
         verbose_name_plural = _("grant agreements")
         constraints = [

@@ -164,6 +164,12 @@ class PilotReport(ConcurrentTransitionMixin, models.Model):
 
     class Meta:
         ordering = ["agreement_id", "number"]
+        indexes = [
+            # The review queue, oldest submission first.
+            models.Index(fields=["state", "submitted_at", "id"], name="report_state_submitted"),
+            # Reports due and overdue, soonest due first.
+            models.Index(fields=["state", "due_date", "id"], name="report_state_due"),
+        ]
         verbose_name = _("pilot service report")
         verbose_name_plural = _("pilot service reports")
         constraints = [

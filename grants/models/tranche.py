@@ -112,6 +112,10 @@ class Tranche(ConcurrentTransitionMixin, models.Model):
 
     class Meta:
         ordering = ["agreement_id", "position", "id"]
+        # The officers' list of tranches to approve and pay, in order of eligibility.
+        indexes = [
+            models.Index(fields=["state", "eligible_at", "id"], name="tranche_state_eligible")
+        ]
         verbose_name = _("tranche")
         verbose_name_plural = _("tranches")
         constraints = [

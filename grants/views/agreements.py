@@ -23,6 +23,7 @@ from grants.services import (
 )
 from grants.services.signing import GRANTEE, OFFICER
 from grants.views.common import attempt
+from portal.pagination import paginate
 from workflows.audit import labelled_history
 from workflows.errors import ConflictError
 
@@ -61,7 +62,7 @@ def agreement_list(request):
         "grants/agreement_list.html",
         {
             "form": form,
-            "agreements": rows,
+            "agreements": paginate(request, rows),
             "is_officer": permissions.is_grant_officer(request.user),
         },
     )

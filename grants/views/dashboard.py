@@ -13,6 +13,7 @@ from grants.dashboard.board import COUNTING_RULE, dashboard_board
 from grants.dashboard.grant import grant_page
 from grants.dashboard.jobs import CSV, DASHBOARD_EXPORT, XLSX, export_parameters, filters_valid
 from grants.views.common import officer_or_404
+from portal.pagination import filters_of
 from workflows.errors import DomainError
 from workflows.jobs import file_job_start
 
@@ -20,22 +21,22 @@ from workflows.jobs import file_job_start
 @login_required
 def dashboard(request):
     officer_or_404(request)
-    board = dashboard_board(request, timezone.localdate())
-    context = {"board": board, "query": request.GET.urlencode(), "rule": COUNTING_RULE}
+    board = dashboard_board(request, timezone.localdate(), paginated=True)
+    context = {"board": board, "query": filters_of(request), "rule": COUNTING_RULE}
     return render(request, "grants/dashboard/dashboard.html", context)
 
 
 @login_required
 @require_POST
 def dashboard_csv(request, table):
-    filters = request.GET.urlencode()
+    filters = filters_of(request)
     return _export(request, export_parameters(file_format=CSV, filters=filters, table=table))
 
 
 @login_required
 @require_POST
 def dashboard_xlsx(request):
-    return _export(request, export_parameters(file_format=XLSX, filters=request.GET.urlencode()))
+    return _export(request, export_parameters(file_format=XLSX, filters=filters_of(request)))
 
 
 @login_required

@@ -25,6 +25,7 @@ from grants.services import (
 from grants.services.fingerprints import report_fingerprint
 from grants.validation import problems_by_section, report_problems, spent_to_date
 from grants.views.common import attempt
+from portal.pagination import paginate
 from workflows.audit import labelled_history
 from workflows.errors import ConflictError
 
@@ -37,9 +38,13 @@ def report_list(request):
         "grants/report_list.html",
         {
             "is_officer": permissions.is_grant_officer(user),
-            "to_review": selectors.reports_for_review(user),
-            "due": selectors.reports_due(user),
-            "overdue": selectors.overdue_reports(user, timezone.localdate()),
+            "to_review": paginate(request, selectors.reports_for_review(user), param="review_page"),
+            "due": paginate(request, selectors.reports_due(user)),
+            "overdue": paginate(
+                request,
+                selectors.overdue_reports(user, timezone.localdate()),
+                param="overdue_page",
+            ),
         },
     )
 

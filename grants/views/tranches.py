@@ -13,6 +13,7 @@ from grants.models import TrancheState
 from grants.services import tranche_approve, tranche_record_payment
 from grants.services.tranche_rules import payment_refusal, tranche_conditions
 from grants.views.common import attempt, officer_or_404
+from portal.pagination import paginate
 
 
 @login_required
@@ -62,8 +63,10 @@ def tranche_payment(request, pk):
 
 
 def _context(request):
-    tranches = list(selectors.tranches_to_handle(request.user))
-    waiting = list(selectors.tranches_waiting(request.user))
+    tranches = paginate(request, selectors.tranches_to_handle(request.user))
+    waiting = paginate(request, selectors.tranches_waiting(request.user), param="waiting_page")
+    for page in (tranches, waiting):
+        page.object_list = list(page.object_list)
     for tranche in [*tranches, *waiting]:
         tranche.conditions = tranche_conditions(tranche)
         tranche.payment_refusal = payment_refusal(request.user, tranche)

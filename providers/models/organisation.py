@@ -87,6 +87,13 @@ class Provider(ConcurrentTransitionMixin, models.Model):
 
     class Meta:
         ordering = ["name_tk"]
+        indexes = [
+            # The verification officers' list, latest submission first, with its state filter.
+            models.Index(fields=["-submitted_at", "name_tk", "id"], name="provider_review_order"),
+            models.Index(
+                fields=["state", "-submitted_at", "name_tk", "id"], name="provider_state_review"
+            ),
+        ]
         verbose_name = _("provider")
         verbose_name_plural = _("providers")
 

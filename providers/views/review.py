@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from portal.pagination import paginate
 from providers import audit_labels, permissions, selectors
 from providers.forms import DecisionForm, ReviewFilterForm
 from providers.readiness import missing_for_submission
@@ -51,7 +52,9 @@ def review_list(request):
         velayat=filters.get("velayat"),
         query=filters.get("q", ""),
     )
-    return render(request, "providers/review_list.html", {"form": form, "providers": rows})
+    return render(
+        request, "providers/review_list.html", {"form": form, "providers": paginate(request, rows)}
+    )
 
 
 @login_required

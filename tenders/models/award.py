@@ -56,6 +56,8 @@ class AwardDecision(ConcurrentTransitionMixin, models.Model):
 
     class Meta:
         ordering = ["-proposed_at", "-id"]
+        # The approvers' list, newest first.
+        indexes = [models.Index(fields=["-proposed_at", "-id"], name="award_newest")]
         constraints = [
             models.UniqueConstraint(
                 fields=["tender"],

@@ -43,6 +43,12 @@ class Bid(ConcurrentTransitionMixin, models.Model):
         constraints = [
             models.UniqueConstraint(fields=["tender", "provider"], name="one_bid_per_provider")
         ]
+        indexes = [
+            # A tender's submitted bids in order of receipt: the officer's list, the panel.
+            models.Index(
+                fields=["tender", "state", "submitted_at", "id"], name="bid_tender_received"
+            ),
+        ]
         verbose_name = _("bid")
         verbose_name_plural = _("bids")
 

@@ -161,6 +161,12 @@ class Tender(ConcurrentTransitionMixin, models.Model):
 
     class Meta:
         ordering = ["-submission_deadline", "-id"]
+        indexes = [
+            # The public list: published tenders, newest first.
+            models.Index(fields=["state", "-published_at", "-id"], name="tender_state_published"),
+            # An officer's own tenders, newest first.
+            models.Index(fields=["created_by", "-created_at", "-id"], name="tender_officer_newest"),
+        ]
         verbose_name = _("tender")
         verbose_name_plural = _("tenders")
         constraints = [

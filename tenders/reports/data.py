@@ -72,7 +72,7 @@ def report_data(evaluation):
     sheets = list(counted_sheets(evaluation).select_related("member__user"))
     scores = list(Score.objects.filter(sheet__in=sheets))
     by_bid = {result.bid_id: result for result in results}
-    bidders = list(submitted_bids(tender))
+    bidders = list(submitted_bids(tender).select_related("screening"))
     for bid in bidders:
         bid.result = by_bid.get(bid.pk)
     return {

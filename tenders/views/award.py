@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal import permissions as portal_permissions
+from portal.pagination import paginate
 from tenders import permissions_evaluation as rules
 from tenders.forms.evaluation_award import ApproveForm, SendBackForm
 from tenders.models import AwardDecision
@@ -39,7 +40,7 @@ def award_propose_view(request, pk):
 def award_list(request):
     if not portal_permissions.is_approver(request.user):
         raise PermissionDenied
-    decisions = selectors.decisions_for_approver(request.user)
+    decisions = paginate(request, selectors.decisions_for_approver(request.user))
     return render(request, "tenders/award/list.html", {"decisions": decisions})
 
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from portal.pagination import paginate
 from tenders import permissions
 from tenders.forms.bid import SeenStateForm, SubmitForm
 from tenders.models import SealedBid, TenderKey
@@ -122,6 +123,6 @@ def tender_bids(request, tender_pk):
         "opened_at": getattr(TenderKey.objects.filter(tender=tender).first(), "opened_at", None)
         or tender.closed_at,
         "may_read": permissions.can_read_opened_bids(request.user),
-        "bids": opened_bids(request.user, tender),
+        "bids": paginate(request, opened_bids(request.user, tender)),
     }
     return render(request, "tenders/bids/officer_list.html", context)

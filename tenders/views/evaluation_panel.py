@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from portal.pagination import paginate
 from tenders import permissions_evaluation as rules
 from tenders.forms.evaluation import DeclarationForm, SheetForm, SubmitSheetForm
 from tenders.models import Evaluation, PanelMember, ScoreSheet
@@ -24,6 +25,9 @@ from tenders.services.evaluation.scoring import incomplete_entries
 from tenders.services.fingerprints import sheet_fingerprint
 from tenders.views.evaluation_common import error_to_form, error_to_messages
 from workflows.errors import DomainError
+
+# Bids on a page of the score sheet.
+SHEET_BIDS = 10
 
 
 @login_required
@@ -112,11 +116,13 @@ def sheet_view(request, pk):
     editable = (
         sheet.state == ScoreSheet.State.DRAFT and evaluation.state == Evaluation.State.SCORING
     )
+    # A page of bids at a time; saving the draft saves the scores of the bids on the page.
+    page = paginate(request, selectors.panel_bids(request.user, evaluation), per_page=SHEET_BIDS)
     form = SheetForm(
         request.POST if editable and request.method == "POST" else None,
-        bids=selectors.panel_bids(request.user, evaluation),
+        bids=page.object_list,
         criteria=evaluation.tender.criteria.all(),
-        scores=sheet.scores.all(),
+        scores=sheet.scores.filter(bid__in=[bid.pk for bid in page.object_list]),
     )
     if request.method == "POST" and editable and form.is_valid():
         try:
@@ -125,11 +131,12 @@ def sheet_view(request, pk):
             error_to_form(form, error)
         else:
             messages.success(request, _("Your scores are saved as a draft."))
-            return redirect("tenders:evaluation_sheet", pk=evaluation.pk)
+            return redirect(f"{request.path}?page={page.number}")
     context = {
         "evaluation": evaluation,
         "sheet": sheet,
         "form": form,
+        "page": page,
         "editable": editable,
         "missing": len(incomplete_entries(sheet)),
         "submit_form": SubmitSheetForm(

@@ -3,11 +3,11 @@ files), and asking a question from the notice."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from portal.pagination import paginate
 from providers.selectors import provider_for_user
 from tenders import permissions
 from tenders.forms.clarification import QuestionForm, question_panel
@@ -30,16 +30,12 @@ def tender_list(request):
     )
     # A filter value that is not offered (a hand-edited address) lists nothing, next to its error.
     tenders = filters.qs if filters.is_valid() else filters.queryset.none()
-    page = Paginator(tenders, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "tenders/tender_list.html",
         {
             "filter": filters,
-            "page": page,
-            "query": query.urlencode(),
+            "page": paginate(request, tenders, per_page=PAGE_SIZE),
             "can_create": permissions.can_create_tender(request.user),
         },
     )

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from portal.pagination import paginate
 from tenders import permissions
 from tenders.forms.tender import (
     ADD_CRITERION,
@@ -55,7 +56,7 @@ def my_tenders(request):
     if state not in Tender.State.values:
         state = ""
     context = {
-        "tenders": tenders_for_officer(request.user, state=state or None),
+        "tenders": paginate(request, tenders_for_officer(request.user, state=state or None)),
         "states": Tender.State.choices,
         "state": state,
     }

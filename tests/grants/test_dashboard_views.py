@@ -5,7 +5,9 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from grants.dashboard.board import dashboard_board
 from grants.dashboard.tables import MONEY
 from providers.models import MemberRole
 from tests.conftest import sign_in
@@ -115,6 +117,34 @@ def test_the_filters_narrow_the_figures_to_a_velayat(officer_client, pilots):
         ["Approved, waiting for payment", 1, Decimal("20000.00")],
         ["Paid", 1, Decimal("48000.00")],
     ]
+
+
+def test_the_table_of_grants_lists_a_page_and_the_totals_count_every_grant(
+    officer_client, pilots, monkeypatch
+):
+    monkeypatch.setattr("portal.pagination.PAGE_SIZE", 1)
+
+    first = officer_client.get(DASHBOARD, {"velayat": pilots.balkan.pk})
+    second = officer_client.get(DASHBOARD, {"velayat": pilots.balkan.pk, "page": 2})
+
+    tables = [response.context["board"].table("grants") for response in (first, second)]
+    assert [len(table.rows) for table in tables] == [1, 1]
+    assert tables[0].rows[0][0].value != tables[1].rows[0][0].value
+    assert [values(table)[-1][5] for table in tables] == [Decimal("170000.00")] * 2
+    assert figure(second.context["board"], "Grants monitored") == 2
+    assert f"velayat={pilots.balkan.pk}&amp;page=2" in first.content.decode()
+
+
+def test_the_exports_hold_every_grant_whatever_page_the_officer_was_on(
+    db, rf, officer, pilots, monkeypatch
+):
+    monkeypatch.setattr("portal.pagination.PAGE_SIZE", 1)
+    request = rf.get(DASHBOARD, {"velayat": pilots.balkan.pk, "page": 2})
+    request.user = officer
+
+    board = dashboard_board(request, timezone.localdate())
+
+    assert len(board.table("grants").rows) == 2
 
 
 def test_the_filters_narrow_the_figures_to_a_service_type(officer_client, pilots):

@@ -95,7 +95,7 @@ def test_the_tranche_page_lists_a_waiting_tranches_conditions_met_and_unmet(as_u
 
     response = as_user(officer).get(url("tranches"))
 
-    assert response.context["waiting"] == [tranche]
+    assert list(response.context["waiting"]) == [tranche]
     page = response.content.decode()
     assert "The agreement is signed by both parties: <strong>yes</strong>" in page
     assert f"Report 3 for {reports[3].period_start.day} " in page

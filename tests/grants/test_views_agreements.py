@@ -33,6 +33,19 @@ def test_an_officer_sees_every_agreement_and_a_member_only_their_own(as_user, of
     assert [a.reference for a in member_page.context["agreements"]] == [mine.reference]
 
 
+def test_the_list_is_paginated_and_keeps_the_filters_across_pages(as_user, officer, monkeypatch):
+    monkeypatch.setattr("portal.pagination.PAGE_SIZE", 2)
+    GrantAgreementFactory.create_batch(3, active=True)
+    GrantAgreementFactory(draft=True)
+
+    first = as_user(officer).get(url("agreements"), {"state": "active"})
+    second = as_user(officer).get(url("agreements"), {"state": "active", "page": 2})
+
+    assert len(first.context["agreements"]) == 2
+    assert len(second.context["agreements"]) == 1
+    assert "state=active&amp;page=2" in first.content.decode()
+
+
 def test_someone_without_a_grant_sees_an_empty_list(as_user):
     GrantAgreementFactory()
 

@@ -5,6 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from portal.pagination import PAGE_SIZE
 from providers.models import MemberRole
 from tenders.models import Bid, BidBudgetLine, BidStaff
 from tenders.services.bid_submission import bid_submit
@@ -311,7 +312,8 @@ def test_the_officers_list_takes_the_same_queries_for_3_and_30_bids(
     many = _opened_tender_with(30)
     with django_assert_num_queries(len(queries)):
         response = client.get(reverse("tenders:tender_bids", args=[many.pk]))
-    assert len(response.context["bids"]) == 30
+    assert response.context["bids"].paginator.count == 30
+    assert len(response.context["bids"]) == PAGE_SIZE
 
 
 def test_after_opening_the_officer_reads_a_bid_and_its_documents(client):

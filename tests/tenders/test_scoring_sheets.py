@@ -170,6 +170,31 @@ def test_the_sheet_page_saves_a_draft_and_shows_a_locked_sheet_read_only(client,
     assert _sheet(scene, user).scores.get(bid=bid, criterion=criterion).points == Decimal("7.0")
 
 
+def test_the_sheet_shows_a_page_of_bids_and_saving_one_page_keeps_the_others(
+    client, scene, monkeypatch
+):
+    monkeypatch.setattr("tenders.views.evaluation_panel.SHEET_BIDS", 1)
+    user = scene["evaluators"][0]
+    first, second = scene["bids"][:2]
+    criterion = scene["criteria"][0]
+    sign_in(client, user)
+    url = reverse("tenders:evaluation_sheet", args=[scene["evaluation"].pk])
+
+    saved = client.post(url, {f"points_{first.pk}_{criterion.pk}": "8"})
+    client.post(f"{url}?page=2", {f"points_{second.pk}_{criterion.pk}": "6"})
+
+    assert saved.url == f"{url}?page=1"
+    scores = _sheet(scene, user).scores.filter(criterion=criterion)
+    assert {score.bid_id: score.points for score in scores} == {
+        first.pk: Decimal("8.0"),
+        second.pk: Decimal("6.0"),
+    }
+    second_page = client.get(f"{url}?page=2").content.decode()
+    assert f'id="bid-{second.pk}"' in second_page
+    assert f'id="bid-{first.pk}"' not in second_page
+    assert 'rel="next"' in client.get(url).content.decode()
+
+
 # Blind scoring, checked on every route of the portal.
 
 PARAMETER = re.compile(r"<(?:(?P<converter>\w+):)?(?P<name>\w+)>")
