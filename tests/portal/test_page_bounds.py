@@ -66,7 +66,7 @@ def measure_pages(chosen):
         people = build_people(0.01)
         providers = build_providers(chosen, _quietly)
         winners = build_tenders(chosen, people, providers, _quietly)
-        build_grants(chosen, winners, _quietly)
+        build_grants(chosen, winners, people, _quietly)
         measures = {page.name: _measure(page) for page in pages() if page.name != "floor"}
         transaction.set_rollback(True)
     return measures
