@@ -259,26 +259,34 @@ def agreement_figures(agreements, today):
 
 def totals(agreements, today):
     """The sums of ``agreement_figures`` over every agreement, with ``agreements`` (their
-    number), ``budget`` and the overall ``burn_rate``, in one query."""
-    rows = agreement_figures(GrantAgreement.objects.filter(pk__in=_ids(agreements)), today)
-    money_sums = (
-        "spent",
-        "tranches_eligible",
-        "tranches_approved",
-        "tranches_due",
-        "tranches_paid",
+    number), ``budget`` and the overall ``burn_rate``, each sum in one pass over its rows."""
+    ids = _ids(agreements)
+    zero = Value(0, output_field=MONEY)
+    result = GrantAgreement.objects.filter(pk__in=ids).aggregate(
+        agreements=Count("pk"), budget=Coalesce(Sum("amount"), zero)
     )
-    count_sums = ("reached", "reports_overdue")
-    # The sums take names of their own: an aggregate named like the annotation it sums would
-    # hide that annotation from the aggregates after it.
-    result = rows.order_by().aggregate(
-        agreements=Count("pk"),
-        budget=Coalesce(Sum("amount"), Value(0, output_field=MONEY)),
-        burn_rate=percentage(Sum("spent"), Sum("amount")),
-        **{f"sum_{name}": Coalesce(Sum(name), Value(0, output_field=MONEY)) for name in money_sums},
-        **{f"sum_{name}": Coalesce(Sum(name), Value(0)) for name in count_sums},
+    result["spent"] = ReportExpenditure.objects.filter(
+        counted(), report__agreement__in=ids
+    ).aggregate(total=Coalesce(Sum("amount"), zero))["total"]
+    result["burn_rate"] = (
+        float(result["spent"]) * 100.0 / float(result["budget"]) if result["budget"] else None
     )
-    return {name.removeprefix("sum_"): value for name, value in result.items()}
+    result["reached"] = ReportBeneficiaryCount.objects.filter(
+        counted(), report__agreement__in=ids
+    ).aggregate(total=Coalesce(Sum("new"), 0))["total"]
+    tranches = {
+        "tranches_eligible": Q(state=TrancheState.ELIGIBLE),
+        "tranches_approved": Q(state=TrancheState.APPROVED),
+        "tranches_due": Q(state__in=TRANCHES_DUE),
+        "tranches_paid": Q(state=TrancheState.PAID),
+    }
+    result |= Tranche.objects.filter(agreement__in=ids).aggregate(
+        **{name: Coalesce(Sum("amount", filter=rows), zero) for name, rows in tranches.items()}
+    )
+    result["reports_overdue"] = PilotReport.objects.filter(
+        agreement__in=ids, state=ReportState.OPEN, due_date__lt=today
+    ).count()
+    return result
 
 
 def tranche_figures(agreements):
