@@ -1,8 +1,10 @@
 """The dashboard's numbers across many grants, computed in the database.
 
 Every function takes a queryset of agreements (already scoped to the user and filtered) and
-runs one query whatever the number of grants and reports: sums per agreement are correlated
-subqueries, never joins that would multiply rows, and nothing is added up in Python.
+runs the same few queries whatever the number of grants and reports. Figures across every grant
+are one grouped or conditional aggregate per kind of row, so each row is read once; sums per
+agreement are correlated subqueries, never joins that would multiply rows. Nothing is added up
+in Python.
 """
 
 import zoneinfo
