@@ -1,8 +1,10 @@
 """The dashboard's numbers across many grants, computed in the database.
 
 Every function takes a queryset of agreements (already scoped to the user and filtered) and
-runs one query whatever the number of grants and reports: sums per agreement are correlated
-subqueries, never joins that would multiply rows, and nothing is added up in Python.
+runs the same few queries whatever the number of grants and reports. Figures across every grant
+are one grouped or conditional aggregate per kind of row, so each row is read once; sums per
+agreement are correlated subqueries, never joins that would multiply rows. Nothing is added up
+in Python.
 """
 
 import zoneinfo
@@ -128,37 +130,44 @@ def beneficiaries_by_target_group(agreements):
     """Target groups with a target or service users reached: ``target`` (the sum of the
     service-user targets set for the group), ``reached`` (new service users in the counted
     reports: each person counts once, in the period they were first served) and ``share``."""
-    ids = _ids(agreements)
-    targets = GrantTarget.objects.filter(
-        agreement__in=ids, measure=TargetMeasure.BENEFICIARIES, target_group=OuterRef("pk")
-    )
-    cells = ReportBeneficiaryCount.objects.filter(
-        counted(), report__agreement__in=ids, target_group=OuterRef("pk")
-    )
-    return _against_targets(TargetGroup.objects.all(), targets, cells).order_by("name_en")
+    return _against_targets(TargetGroup.objects.order_by("name_en"), "target_group", agreements)
 
 
 def beneficiaries_by_etrap(agreements):
     """Etraps with a target or service users reached, as ``beneficiaries_by_target_group``."""
+    rows = Etrap.objects.select_related("velayat").order_by("velayat__code", "name_tk", "pk")
+    return _against_targets(rows, "etrap", agreements)
+
+
+def _against_targets(places, place, agreements):
+    # Both sums come from one query, grouped by place over every place at once, and the places
+    # are then read by their keys. Summed per place in correlated subqueries, the counted
+    # reports would be worked out again for every place and for every mention of the sum.
     ids = _ids(agreements)
-    targets = GrantTarget.objects.filter(
-        agreement__in=ids, measure=TargetMeasure.BENEFICIARIES, etrap=OuterRef("pk")
+    targets = GrantTarget.objects.filter(agreement__in=ids, measure=TargetMeasure.BENEFICIARIES)
+    cells = ReportBeneficiaryCount.objects.filter(counted(), report__agreement__in=ids)
+    sums = _sum_by(targets, place, "number", "target").union(
+        _sum_by(cells, place, "new", "reached"), all=True
     )
-    cells = ReportBeneficiaryCount.objects.filter(
-        counted(), report__agreement__in=ids, etrap=OuterRef("pk")
-    )
-    rows = Etrap.objects.select_related("velayat")
-    return _against_targets(rows, targets, cells).order_by("velayat__code", "name_tk", "pk")
+    figures = {}
+    for key, name, total in sums.values_list(place, "figure", "total"):
+        if key is not None:
+            figures.setdefault(key, {"target": 0, "reached": 0})[name] = total or 0
+    rows = list(places.filter(pk__in=figures))
+    for row in rows:
+        row.target = figures[row.pk]["target"]
+        row.reached = figures[row.pk]["reached"]
+        row.share = row.reached * 100.0 / row.target if row.target else None
+    return [row for row in rows if row.target > 0 or row.reached > 0]
 
 
-def _against_targets(places, targets, cells):
+def _sum_by(rows, place, field, name):
+    """The sum of ``field`` over ``rows`` per ``place``, labelled ``name`` as its ``figure``."""
     return (
-        places.annotate(
-            target=subquery_sum(targets, "number"),
-            reached=subquery_sum(cells, "new"),
-        )
-        .annotate(share=percentage(F("reached"), F("target")))
-        .filter(Q(target__gt=0) | Q(reached__gt=0))
+        rows.order_by()
+        .values(place)
+        .annotate(figure=Value(name, output_field=models.CharField()), total=Sum(field))
+        .values(place, "figure", "total")
     )
 
 
@@ -252,26 +261,34 @@ def agreement_figures(agreements, today):
 
 def totals(agreements, today):
     """The sums of ``agreement_figures`` over every agreement, with ``agreements`` (their
-    number), ``budget`` and the overall ``burn_rate``, in one query."""
-    rows = agreement_figures(GrantAgreement.objects.filter(pk__in=_ids(agreements)), today)
-    money_sums = (
-        "spent",
-        "tranches_eligible",
-        "tranches_approved",
-        "tranches_due",
-        "tranches_paid",
+    number), ``budget`` and the overall ``burn_rate``, each sum in one pass over its rows."""
+    ids = _ids(agreements)
+    zero = Value(0, output_field=MONEY)
+    result = GrantAgreement.objects.filter(pk__in=ids).aggregate(
+        agreements=Count("pk"), budget=Coalesce(Sum("amount"), zero)
     )
-    count_sums = ("reached", "reports_overdue")
-    # The sums take names of their own: an aggregate named like the annotation it sums would
-    # hide that annotation from the aggregates after it.
-    result = rows.order_by().aggregate(
-        agreements=Count("pk"),
-        budget=Coalesce(Sum("amount"), Value(0, output_field=MONEY)),
-        burn_rate=percentage(Sum("spent"), Sum("amount")),
-        **{f"sum_{name}": Coalesce(Sum(name), Value(0, output_field=MONEY)) for name in money_sums},
-        **{f"sum_{name}": Coalesce(Sum(name), Value(0)) for name in count_sums},
+    result["spent"] = ReportExpenditure.objects.filter(
+        counted(), report__agreement__in=ids
+    ).aggregate(total=Coalesce(Sum("amount"), zero))["total"]
+    result["burn_rate"] = (
+        float(result["spent"]) * 100.0 / float(result["budget"]) if result["budget"] else None
     )
-    return {name.removeprefix("sum_"): value for name, value in result.items()}
+    result["reached"] = ReportBeneficiaryCount.objects.filter(
+        counted(), report__agreement__in=ids
+    ).aggregate(total=Coalesce(Sum("new"), 0))["total"]
+    tranches = {
+        "tranches_eligible": Q(state=TrancheState.ELIGIBLE),
+        "tranches_approved": Q(state=TrancheState.APPROVED),
+        "tranches_due": Q(state__in=TRANCHES_DUE),
+        "tranches_paid": Q(state=TrancheState.PAID),
+    }
+    result |= Tranche.objects.filter(agreement__in=ids).aggregate(
+        **{name: Coalesce(Sum("amount", filter=rows), zero) for name, rows in tranches.items()}
+    )
+    result["reports_overdue"] = PilotReport.objects.filter(
+        agreement__in=ids, state=ReportState.OPEN, due_date__lt=today
+    ).count()
+    return result
 
 
 def tranche_figures(agreements):

@@ -172,6 +172,10 @@ class PilotReport(ConcurrentTransitionMixin, models.Model):
         ]
         verbose_name = _("pilot service report")
         verbose_name_plural = _("pilot service reports")
+        # The dashboard picks a grant's counted and overdue reports by state and kind.
+        indexes = [
+            models.Index(fields=["agreement", "state", "kind"], name="report_agreement_state_kind")
+        ]
         constraints = [
             models.UniqueConstraint(fields=["agreement", "number"], name="one_report_per_number"),
             models.CheckConstraint(
