@@ -169,13 +169,11 @@ class PilotReport(ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["state", "submitted_at", "id"], name="report_state_submitted"),
             # Reports due and overdue, soonest due first.
             models.Index(fields=["state", "due_date", "id"], name="report_state_due"),
+            # The dashboard picks a grant's counted and overdue reports by state and kind.
+            models.Index(fields=["agreement", "state", "kind"], name="report_agreement_state_kind"),
         ]
         verbose_name = _("pilot service report")
         verbose_name_plural = _("pilot service reports")
-        # The dashboard picks a grant's counted and overdue reports by state and kind.
-        indexes = [
-            models.Index(fields=["agreement", "state", "kind"], name="report_agreement_state_kind")
-        ]
         constraints = [
             models.UniqueConstraint(fields=["agreement", "number"], name="one_report_per_number"),
             models.CheckConstraint(
