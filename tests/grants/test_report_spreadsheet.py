@@ -338,3 +338,24 @@ def test_a_returned_report_is_filled_in_from_its_template(as_user):
     assert send(client, report, data).status_code == 302
     report.refresh_from_db()
     assert report.cases_closed == 9
+
+
+def test_the_page_gives_the_template_and_its_problems_in_the_readers_language(as_user):
+    report = PilotReportFactory(open=True)
+    admin = grantee_admin(report.agreement)
+    client = as_user(admin)
+    type(admin).objects.filter(pk=admin.pk).update(language="tk")
+
+    data = download(client, report)
+    type(admin).objects.filter(pk=admin.pk).update(language="ru")
+    changes = {(layout.REPORT, "C3"): -1, (layout.BENEFICIARIES, "A3"): "Nobody"}
+    changes[(layout.BENEFICIARIES, "E3")] = 1
+    response = send(client, report, edited(data, changes))
+
+    with translation.override("tk"):
+        turkmen = [str(title) for title in layout.SHEET_TITLES]
+    assert load_workbook(BytesIO(data)).sheetnames[:4] == turkmen
+    assert [problem.sheet for problem in response.context["sheet_problems"]] == turkmen[:2]
+    page = response.content.decode()
+    assert "Выберите одну из целевых групп соглашения." in page
+    assert "Шаблон не загружен" in page
