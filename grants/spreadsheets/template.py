@@ -61,7 +61,7 @@ def _meta(sheet, report):
             _text(sheet[f"{column}{row}"], label)
 
 
-def list_range(report, key):
+def _list_range(report, key):
     """The absolute range of the very hidden sheet holding the drop-down list ``key``."""
     agreement = report.agreement
     size = {
@@ -153,7 +153,7 @@ def _beneficiary_sheet(sheet, report):
         sheet.cell(row, 6, found.continuing if found else None)
     last = row + layout.SPARE_ROWS
     for column, key in zip("ABCD", ("target_group", "etrap", "sex", "age_band"), strict=True):
-        choice = DataValidation(type="list", formula1=list_range(report, key))
+        choice = DataValidation(type="list", formula1=_list_range(report, key))
         _explain(choice, _("Choose from the list."))
         sheet.add_data_validation(choice)
         choice.add(f"{column}{layout.FIRST_ROW}:{column}{last}")

@@ -8,7 +8,6 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from grants.models import AgreementDocument, GrantAgreement, PilotReport, ReportAttachment, Tranche
-from grants.models.report import EDITABLE_REPORT_STATES
 from portal.models import ApiToken, User
 from providers.models import (
     Invitation,
@@ -259,7 +258,7 @@ KWARGS = {
     "grants:report_attach": lambda: by_pk(PilotReport),
     "grants:report_attachment": lambda: child(ReportAttachment, "report", "attachment_pk"),
     "grants:report_detach": lambda: child(ReportAttachment, "report", "attachment_pk"),
-    "grants:report_template": lambda: by_pk(PilotReport, state__in=EDITABLE_REPORT_STATES),
+    "grants:report_template": lambda: by_pk(PilotReport),
     "grants:report_template_upload": lambda: by_pk(PilotReport),
     "grants:tranche_approve": lambda: by_pk(Tranche),
     "grants:tranche_pay": lambda: by_pk(Tranche),
