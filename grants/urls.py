@@ -1,6 +1,6 @@
 from django.urls import path
 
-from grants.views import agreements, dashboard, draft, reports, tranches
+from grants.views import agreements, dashboard, draft, report_sheets, reports, tranches
 
 app_name = "grants"
 
@@ -39,6 +39,16 @@ urlpatterns = [
         "reports/<int:pk>/attachments/<int:attachment_pk>/remove/",
         reports.report_attachment_remove,
         name="report_detach",
+    ),
+    path(
+        "reports/<int:pk>/template.xlsx",
+        report_sheets.report_template_download,
+        name="report_template",
+    ),
+    path(
+        "reports/<int:pk>/template/",
+        report_sheets.report_template_upload,
+        name="report_template_upload",
     ),
     path("tranches/", tranches.tranche_list, name="tranches"),
     path("tranches/<int:pk>/approve/", tranches.tranche_approval, name="tranche_approve"),

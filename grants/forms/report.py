@@ -259,3 +259,12 @@ class AcceptForm(forms.Form):
 class AttachmentForm(forms.Form):
     title = LineField(label=_("Title"), max_length=300)
     file = DocumentField(label=_("File"))
+
+
+class SpreadsheetForm(forms.Form):
+    """The filled-in template of a report; ``grants.spreadsheets.import_`` checks the file."""
+
+    file = forms.FileField(
+        label=_("Filled-in template (XLSX)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
+    )

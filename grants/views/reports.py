@@ -10,7 +10,14 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from grants import audit_labels, permissions, selectors
-from grants.forms.report import AcceptForm, AttachmentForm, ReportForms, ReturnForm, SubmitForm
+from grants.forms.report import (
+    AcceptForm,
+    AttachmentForm,
+    ReportForms,
+    ReturnForm,
+    SpreadsheetForm,
+    SubmitForm,
+)
 from grants.models import ReportState
 from grants.models.report import REVIEW_STATES
 from grants.services import (
@@ -52,7 +59,7 @@ def report_list(request):
 @login_required
 def report_detail(request, pk):
     report = selectors.report_for(request.user, pk)
-    return render(request, "grants/report_detail.html", _context(request, report))
+    return render(request, "grants/report_detail.html", report_context(request, report))
 
 
 @login_required
@@ -136,7 +143,7 @@ def report_review(request, pk, action):
                 else _("The report is returned for revision."),
             )
             return redirect("grants:report", pk=report.pk)
-    context = _context(request, report)
+    context = report_context(request, report)
     context[f"{action}_form"] = form
     return render(request, "grants/report_detail.html", context, status=400)
 
@@ -161,7 +168,7 @@ def report_attachment_add(request, pk):
         if done:
             messages.success(request, _("The attachment is added."))
             return redirect("grants:report", pk=report.pk)
-    context = _context(request, report)
+    context = report_context(request, report)
     context["attachment_form"] = form
     return render(request, "grants/report_detail.html", context, status=400)
 
@@ -185,7 +192,7 @@ def report_attachment_remove(request, pk, attachment_pk):
     return redirect("grants:report", pk=report.pk)
 
 
-def _context(request, report):
+def report_context(request, report):
     user = request.user
     may_edit = permissions.can_edit_report(user, report) and report.is_editable
     spent = spent_to_date(report)
@@ -221,5 +228,7 @@ def _context(request, report):
         "accept_form": AcceptForm(initial={"seen_state": report.state}),
         "return_form": ReturnForm(initial={"seen_state": report.state}),
         "attachment_form": AttachmentForm(),
+        "sheet_form": SpreadsheetForm(),
+        "sheet_problems": [],
         "history": labelled_history(report, audit_labels.ACTIONS),
     }

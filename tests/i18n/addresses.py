@@ -296,6 +296,8 @@ KWARGS = {
     "grants:report_attach": lambda: by_pk(PilotReport),
     "grants:report_attachment": lambda: child(ReportAttachment, "report", "attachment_pk"),
     "grants:report_detach": lambda: child(ReportAttachment, "report", "attachment_pk"),
+    "grants:report_template": lambda: by_pk(PilotReport),
+    "grants:report_template_upload": lambda: by_pk(PilotReport),
     "grants:tranche_approve": lambda: by_pk(Tranche),
     "grants:tranche_pay": lambda: by_pk(Tranche),
     "grants:dashboard_csv": lambda: [{"table": "targets"}],

@@ -64,6 +64,7 @@ NOT_READ = {
     "grants:agreement_targets": "only a draft agreement's targets are set",
     "grants:agreement_tranches": "only a draft agreement's tranches are set",
     "grants:report_edit": "only an open report is written",
+    "grants:report_template": "only an open report's template is given",
     # The demo has none of these records.
     "tenders:objection": "no award was objected to",
     "tenders:objection_document": "no award was objected to",

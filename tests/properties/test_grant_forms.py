@@ -22,6 +22,7 @@ from grants.forms.report import (
     ReportMainForm,
     ReturnForm,
     ServicesForm,
+    SpreadsheetForm,
     SubmitForm,
     TargetValuesForm,
 )
@@ -163,6 +164,9 @@ ENDPOINTS = [
     Endpoint("grants:report_review", review_scene("return"), (ReturnForm,), label="return"),
     Endpoint("grants:report_attach", report_scene("grantee", open=True), (AttachmentForm,)),
     Endpoint("grants:report_detach", detach_scene),
+    Endpoint(
+        "grants:report_template_upload", report_scene("grantee", open=True), (SpreadsheetForm,)
+    ),
     Endpoint("grants:tranche_approve", tranche_scene(eligible=True), (TrancheStateForm,)),
     Endpoint("grants:tranche_pay", tranche_scene(approved=True), (PaymentForm,)),
     Endpoint("grants:dashboard_xlsx", dashboard_scene()),
