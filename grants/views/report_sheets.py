@@ -41,6 +41,10 @@ def report_template_download(request, pk):
     return response
 
 
+# A file with thousands of bad cells lists the first of them, and how many more there are.
+PROBLEMS_SHOWN = 100
+
+
 @login_required
 @require_POST
 def report_template_upload(request, pk):
@@ -64,7 +68,11 @@ def report_template_upload(request, pk):
             return redirect("grants:report", pk=report.pk)
     report.refresh_from_db()
     context = report_context(request, report)
-    context.update(sheet_form=form, sheet_problems=problems)
+    context.update(
+        sheet_form=form,
+        sheet_problems=problems[:PROBLEMS_SHOWN],
+        sheet_problems_more=max(len(problems) - PROBLEMS_SHOWN, 0),
+    )
     return render(request, "grants/report_detail.html", context, status=400)
 
 

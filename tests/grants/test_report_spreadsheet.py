@@ -359,3 +359,23 @@ def test_the_page_gives_the_template_and_its_problems_in_the_readers_language(as
     page = response.content.decode()
     assert "Выберите одну из целевых групп соглашения." in page
     assert "Шаблон не загружен" in page
+
+
+def test_a_file_with_very_many_problems_lists_the_first_hundred_and_counts_the_rest(as_user):
+    report = PilotReportFactory(open=True)
+    client = as_user(grantee_admin(report.agreement))
+    data = download(client, report)
+    rows = range(layout.FIRST_ROW, layout.FIRST_ROW + 120)
+    changes = {(layout.BENEFICIARIES, f"E{row}"): -1 for row in rows}
+    before = held(report)
+
+    response = send(client, report, edited(data, changes))
+
+    assert response.status_code == 400
+    assert len(response.context["sheet_problems"]) == 100
+    assert response.context["sheet_problems_more"] >= 20
+    more = response.context["sheet_problems_more"]
+    assert f"And {more} more problems. Correct these and upload the file again" in (
+        response.content.decode()
+    )
+    assert held(report) == before
