@@ -93,6 +93,7 @@ def can_read_integrity(user):
     """Procurement officers and approvers read the procurement-integrity indicators."""
     return portal_permissions.is_procurement_officer(user) or portal_permissions.is_approver(user)
 
+
 def can_sit_on_committee(user):
     """Procurement officers and evaluators may be named to a tender's opening committee."""
     return portal_permissions.is_procurement_officer(user) or portal_permissions.is_evaluator(user)
