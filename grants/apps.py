@@ -10,6 +10,7 @@ class GrantsConfig(AppConfig):
 
     def ready(self):
         from grants import grant_sweeps
+        from grants.dashboard import cached as dashboard_cache
         from grants.dashboard import jobs as dashboard_jobs
         from grants.opendata import subscriptions as open_data
         from grants.services.award import on_award_finalised
@@ -17,5 +18,6 @@ class GrantsConfig(AppConfig):
 
         grant_sweeps.register()
         dashboard_jobs.register()
+        dashboard_cache.register()
         open_data.register()
         events.subscribe(AWARD_FINALISED, on_award_finalised)

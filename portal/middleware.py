@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.middleware.gzip import GZipMiddleware
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import translation
@@ -75,3 +76,14 @@ class SecondFactorMiddleware:
         else:
             return None
         return redirect(f"{reverse(step)}?{urlencode({'next': request.get_full_path()})}")
+
+
+class PageGZipMiddleware(GZipMiddleware):
+    """Pages go gzip-compressed to browsers that accept it, padded at random against BREACH.
+    Files streamed to the browser (documents, exports) go as they are: most are compressed
+    already, and they keep their length, so a download shows its progress."""
+
+    def process_response(self, request, response):
+        if response.streaming:
+            return response
+        return super().process_response(request, response)

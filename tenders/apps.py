@@ -7,7 +7,7 @@ class TendersConfig(AppConfig):
     verbose_name = _("Tenders")
 
     def ready(self):
-        from tenders import tender_sweeps
+        from tenders import page_cache, tender_sweeps
         from tenders.opendata import subscriptions as open_data
         from tenders.reports import jobs as report_jobs
         from tenders.services import bid_reminders, opening
@@ -16,6 +16,7 @@ class TendersConfig(AppConfig):
         tender_sweeps.register()
         report_jobs.register()
         open_data.register()
+        page_cache.register()
         sweeps.register(
             "tenders.open_bids",
             due=opening.tenders_due_for_opening,

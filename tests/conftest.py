@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.db import connection, transaction
 from django_otp import DEVICE_ID_SESSION_KEY
 
-from portal import two_factor
+from portal import page_cache, two_factor
 from tests.factories.portal import authenticator
 
 
@@ -80,3 +80,15 @@ def seeded(django_db_setup, django_db_blocker):
 def own_rate_limits(settings):
     """Each test counts requests against the rate limits from zero, in the shared cache."""
     settings.RATELIMIT_CACHE_PREFIX = f"rl:{uuid.uuid4().hex}:"
+
+
+@pytest.fixture(autouse=True)
+def own_page_cache(monkeypatch):
+    """Each test starts with no cached pages, in the shared cache."""
+    forget_cached_pages(monkeypatch)
+
+
+def forget_cached_pages(monkeypatch):
+    """Drop every cached page, as the services' events would after rows that a test wrote
+    past them (with factories)."""
+    monkeypatch.setattr(page_cache, "PREFIX", f"pages:{uuid.uuid4().hex}")

@@ -10,7 +10,8 @@ from workflows.models import AuditEntry
 
 def record(obj, action, *, actor, source_state="", target_state="", note="", data=None):
     """Append one audit entry about ``obj`` to the hash chain and emit it as the event
-    ``events.recorded(obj, action)``; the caller's transaction decides whether both stay.
+    ``events.recorded(obj, action)``, then as ``events.recorded(obj, events.ANY)``; the
+    caller's transaction decides whether both stay.
 
     Audit writers queue on one lock held until the caller's transaction ends, so the chain
     follows commit order and two transactions never chain onto the same entry."""
@@ -38,6 +39,7 @@ def record(obj, action, *, actor, source_state="", target_state="", note="", dat
         )
         entry.save(force_insert=True)
     events.emit(events.recorded(obj, action), subject=obj, entry=entry)
+    events.emit(events.recorded(obj, events.ANY), subject=obj, entry=entry)
     return entry
 
 

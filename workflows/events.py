@@ -6,12 +6,16 @@ its subscribers; they register in their AppConfig.ready().
 
 Every audit entry is also an event, named by ``recorded``: whatever must follow a recorded
 decision in the same transaction (the open-data release of a published tender, for one)
-subscribes to it, and the service that made the decision emits nothing more.
+subscribes to it, and the service that made the decision emits nothing more. Whatever must
+follow every decision about a kind of row (a cached page showing such rows) subscribes to
+``recorded(model, ANY)``.
 """
 
 from collections import defaultdict
 
 _subscribers = defaultdict(list)
+# The action in ``recorded(model, ANY)``, emitted after each recorded action on a ``model`` row.
+ANY = "*"
 
 
 def subscribe(event, handler):

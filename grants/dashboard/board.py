@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from grants.dashboard import charts, figures
 from grants.dashboard import tables as t
+from grants.dashboard.cached import board_figures
 from grants.dashboard.filters import DashboardFilter
 from portal.pagination import paginate
 
@@ -61,17 +62,19 @@ def dashboard_board(request, today, *, paginated=False):
     agreements = figures.dashboard_agreements(request.user)
     filters = DashboardFilter(request.GET, queryset=agreements, request=request)
     chosen = filters.qs if filters.is_valid() else agreements.none()
-    totals = figures.totals(chosen, today)
+    numbers = board_figures(chosen, today)
     return Board(
         filter=filters,
-        summary=summary_table(totals),
+        summary=summary_table(numbers["totals"]),
         sections=(
-            _by_target_group(figures.beneficiaries_by_target_group(chosen)),
-            _by_etrap(figures.beneficiaries_by_etrap(chosen)),
-            _over_time(figures.beneficiaries_over_time(chosen)),
-            _deadlines(figures.report_deadlines(chosen, today)),
-            _agreements(figures.agreement_figures(chosen, today), totals, request, paginated),
-            _tranches(figures.tranche_figures(chosen)),
+            _by_target_group(numbers["by_target_group"]),
+            _by_etrap(numbers["by_etrap"]),
+            _over_time(numbers["over_time"]),
+            _deadlines(numbers["deadlines"]),
+            _agreements(
+                figures.agreement_figures(chosen, today), numbers["totals"], request, paginated
+            ),
+            _tranches(numbers["tranches"]),
         ),
     )
 

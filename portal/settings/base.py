@@ -85,6 +85,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Compresses what every middleware below writes; WhiteNoise answers static files itself,
+    # from copies compressed when they were collected.
+    "portal.middleware.PageGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -208,12 +211,19 @@ else:
 # a whole file in memory. Files past 64 MiB (backups) go in 8 MiB parts.
 AWS_S3_MAX_MEMORY_SIZE = 1024 * 1024
 AWS_S3_TRANSFER_CONFIG = TransferConfig(multipart_threshold=64 * 1024 * 1024, use_threads=False)
+# In production collectstatic names every static file after a hash of its content and writes
+# gzip and Brotli copies next to it; WhiteNoise serves those names with a far-future,
+# immutable Cache-Control, so a browser fetches each version once.
 STORAGES = {
     "default": {"BACKEND": DEFAULT_FILE_STORAGE_BACKEND},
     "staticfiles": {
         "BACKEND": env.str(
             "DJANGO_STATICFILES_STORAGE",
-            default="django.contrib.staticfiles.storage.StaticFilesStorage",
+            default=(
+                "django.contrib.staticfiles.storage.StaticFilesStorage"
+                if DEBUG
+                else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            ),
         )
     },
 }

@@ -8,6 +8,7 @@ both sizes fill them. The evaluation report is the one page that grows: it is th
 record of one tender's evaluation and lists every bid of it (the programme's larger tenders
 have five times the bids), so only its queries are held constant."""
 
+import uuid
 from dataclasses import dataclass
 from unittest import mock
 
@@ -19,6 +20,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from bench.pages import pages
+from portal import page_cache
 from portal.scale import Plan
 from portal.scale.grants import build_grants
 from portal.scale.people import build_people
@@ -61,8 +63,10 @@ class Measure:
 
 def measure_pages(chosen):
     """Build the programme ``chosen`` and measure each benchmark page on it (the second
-    request, once the session and caches are warm); the rows are rolled back afterwards."""
-    with transaction.atomic():
+    request, once the session and caches are warm, the cached pages of this programme's own);
+    the rows are rolled back afterwards."""
+    fresh_pages = mock.patch.object(page_cache, "PREFIX", f"pages:{uuid.uuid4().hex}")
+    with fresh_pages, transaction.atomic():
         people = build_people(0.01)
         providers = build_providers(chosen, _quietly)
         winners = build_tenders(chosen, people, providers, _quietly)

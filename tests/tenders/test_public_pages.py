@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from portal.models import ServiceType, Velayat
-from tests.conftest import sign_in
+from tests.conftest import forget_cached_pages, sign_in
 from tests.factories.portal import UserFactory
 from tests.factories.providers import ProviderFactory, admin_of
 from tests.factories.tenders import (
@@ -246,22 +246,26 @@ def test_a_notice_takes_the_same_number_of_queries_however_much_it_holds(
 
 
 def test_the_list_takes_the_same_number_of_queries_for_3_or_30_tenders(
-    client, django_assert_num_queries
+    client, django_assert_num_queries, monkeypatch
 ):
     TenderFactory.create_batch(3, published=True, etraps=2)
     expected = count_queries(client, LIST)
     TenderFactory.create_batch(27, published=True, etraps=2)
+    forget_cached_pages(monkeypatch)
 
     with django_assert_num_queries(expected):
         response = client.get(LIST)
     assert len(response.context["page"].object_list) == 20
 
 
-def test_the_list_page_queries_do_not_depend_on_what_is_filtered(client, django_assert_num_queries):
+def test_the_list_page_queries_do_not_depend_on_what_is_filtered(
+    client, django_assert_num_queries, monkeypatch
+):
     tenders = TenderFactory.create_batch(3, published=True)
     url = f"{LIST}?service_type={tenders[0].service_type_id}&velayat={tenders[0].velayat_id}"
     expected = count_queries(client, url)
     TenderFactory.create_batch(27, published=True)
+    forget_cached_pages(monkeypatch)
 
     with django_assert_num_queries(expected):
         client.get(url)
