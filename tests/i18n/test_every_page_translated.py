@@ -71,6 +71,9 @@ NOT_READ = {
     "providers:certificate_download": "no training certificate was uploaded",
     "grants:report_attachment": "no report has an attachment",
     "grants:report_detach": "no report has an attachment",
+    "api:objection-detail": "no award was objected to",
+    "api:objection-resolve": "no award was objected to",
+    "api:report-detach": "no report has an attachment",
     "api_token_revoke": "nobody in the demo made an API token",
     # Not pages: they sign out or switch the language (a POST) and go back.
     "logout": "signs out",
