@@ -28,6 +28,7 @@ RECORDED = Path(__file__).with_name("smoke.json")
 MODULES = {
     "tenders/services/evaluation/aggregation.py": ["tests/tenders/test_scoring_aggregation.py"],
     "tenders/services/bid_checks.py": [
+        "tests/tenders/test_bid_checks.py",
         "tests/tenders/test_bid_submission.py",
         "tests/tenders/test_bid_amounts.py",
         "tests/tenders/test_bid_services.py",
