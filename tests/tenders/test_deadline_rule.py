@@ -262,3 +262,47 @@ def test_the_closing_sweep_waits_for_a_submission_in_progress(postgres):
     assert sweeps.run(sweep, timezone.now()) == 1
     assert Tender.objects.get(pk=bid.tender_id).state == Tender.State.UNSUCCESSFUL
     assert Bid.objects.get(pk=bid.pk).state == Bid.State.DISCARDED
+
+
+@pytest.mark.django_db(transaction=True)
+def test_bids_on_one_tender_are_submitted_side_by_side(postgres):
+    """A submission holds the tender row only shared: another organisation's submission on the
+    same tender goes through while the first is still in progress."""
+    tender = bid_ready_tender(submission_deadline=database_now() + timedelta(hours=1))
+    first, second = (
+        BidFactory(tender=tender, provider=eligible_provider(tender), complete=True)
+        for _ in range(2)
+    )
+    paused, release = threading.Event(), threading.Event()
+    outcome = {}
+
+    def hold(sender, instance, **kwargs):
+        if instance.state == Bid.State.SUBMITTED and threading.current_thread().name == "first":
+            paused.set()
+            release.wait(timeout=20)
+
+    def submit(bid):
+        try:
+            outcome[threading.current_thread().name] = bid_submit(
+                actor=admin_of(bid.provider), bid=bid
+            ).state
+        finally:
+            connection.close()
+
+    post_save.connect(hold, sender=Bid, weak=False)
+    threads = [
+        threading.Thread(target=submit, args=(bid,), name=name)
+        for name, bid in (("first", first), ("second", second))
+    ]
+    try:
+        threads[0].start()
+        assert paused.wait(timeout=20)
+        threads[1].start()
+        threads[1].join(timeout=5)
+        assert outcome.get("second") == Bid.State.SUBMITTED
+    finally:
+        release.set()
+        for thread in threads:
+            thread.join(timeout=20)
+        post_save.disconnect(hold, sender=Bid)
+    assert outcome["first"] == Bid.State.SUBMITTED
