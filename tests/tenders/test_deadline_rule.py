@@ -14,7 +14,7 @@ import pytest
 import time_machine
 from django.db import IntegrityError, connection, transaction
 from django.db.models.signals import post_save
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from tenders.models import Bid, Tender
 from tenders.services.bid import bid_budget_line_add
@@ -306,3 +306,19 @@ def test_bids_on_one_tender_are_submitted_side_by_side(postgres):
             thread.join(timeout=20)
         post_save.disconnect(hold, sender=Bid)
     assert outcome["first"] == Bid.State.SUBMITTED
+
+
+@pytest.mark.django_db
+def test_a_bid_on_a_closed_tender_is_refused_saying_the_tender_is_not_open():
+    bid = _bid(timezone.now() + timedelta(days=1))
+    tender = bid.tender
+    tender.close()
+    tender.save()
+
+    with translation.override("ru"), pytest.raises(DomainError) as refused:
+        bid_submit(actor=admin_of(bid.provider), bid=bid)
+
+    assert refused.value.code == "tender_not_open"
+    with translation.override("ru"):
+        assert str(refused.value.message) == "По этому конкурсу приём заявок не ведётся."
+    assert Bid.objects.get(pk=bid.pk).state == Bid.State.DRAFT
