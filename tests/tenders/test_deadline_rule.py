@@ -322,3 +322,18 @@ def test_a_bid_on_a_closed_tender_is_refused_saying_the_tender_is_not_open():
     with translation.override("ru"):
         assert str(refused.value.message) == "По этому конкурсу приём заявок не ведётся."
     assert Bid.objects.get(pk=bid.pk).state == Bid.State.DRAFT
+
+
+@pytest.mark.django_db
+def test_a_submission_after_the_deadline_is_told_the_deadline_has_passed():
+    bid = _bid(database_now() + timedelta(days=1))
+    Tender.objects.filter(pk=bid.tender_id).update(
+        submission_deadline=database_now() - timedelta(seconds=1)
+    )
+
+    with translation.override("ru"), pytest.raises(DomainError) as refused:
+        bid_submit(actor=admin_of(bid.provider), bid=bid)
+
+    assert refused.value.code == "deadline_passed"
+    with translation.override("en"):
+        assert str(refused.value.message) == "The submission deadline has passed."
