@@ -337,3 +337,14 @@ def test_a_submission_after_the_deadline_is_told_the_deadline_has_passed():
     assert refused.value.code == "deadline_passed"
     with translation.override("en"):
         assert str(refused.value.message) == "The submission deadline has passed."
+
+
+@pytest.mark.django_db
+def test_the_receipt_time_is_the_database_clocks_not_the_application_clocks(postgres):
+    bid = _bid(database_now() + timedelta(days=1))
+    before = database_now()
+
+    with time_machine.travel(before - timedelta(hours=1)):
+        submitted = bid_submit(actor=admin_of(bid.provider), bid=bid)
+
+    assert before <= submitted.submitted_at <= database_now()
