@@ -28,6 +28,7 @@ def refusal(bid):
     """The reasons the submission is refused, by code, in English."""
     with translation.override("en"), pytest.raises(IncompleteBid) as refused:
         bid_submit(actor=admin_of(bid.provider), bid=bid)
+    assert refused.value.code == "incomplete"
     with translation.override("en"):
         reasons = {failure.code: str(failure.message) for failure in refused.value.failures}
         return reasons, str(refused.value.message)
