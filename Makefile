@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test install bench load
+.PHONY: run test install bench load mutation mutation-smoke
 
 install: $(VENV)/.installed
 
@@ -37,3 +37,13 @@ load: export PORTAL_LOAD_USERS ?= 200
 load: export PORTAL_LOAD_SECONDS ?= 600
 load: install
 	$(BIN)/python -m pytest tests/load -s -q
+
+# Mutation testing of the rule modules on PostgreSQL and Redis (DATABASE_URL, REDIS_URL), one
+# mutant per core; MODULES names some of them (paths), by default every one in
+# tests/mutation/run.py. The survivors go to var/mutation/.
+mutation: install
+	$(BIN)/python tests/mutation/run.py $(MODULES)
+
+# What CI runs: one small module, failing when its score drops below tests/mutation/smoke.json.
+mutation-smoke: install
+	$(BIN)/python tests/mutation/run.py --smoke

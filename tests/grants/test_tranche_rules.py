@@ -4,9 +4,10 @@ tranche page; four eyes keep the approver of a tranche from recording its paymen
 import pytest
 from django.utils import timezone, translation
 
-from grants.models import TrancheState
+from grants.models import TrancheCondition, TrancheState
 from grants.services import report_accept, tranche_approve, tranche_record_payment
 from grants.services.tranche_rules import is_due, tranche_conditions
+from portal.formatting import day
 from tests.factories.grants import GrantAgreementFactory, PilotReportFactory, TrancheFactory
 from tests.factories.grants import officer as make_officer
 from tests.grants.pages import url
@@ -73,6 +74,69 @@ def test_a_signing_tranche_waits_only_for_the_signature_and_no_hold():
     tranche = TrancheFactory(agreement=agreement, eligible=True)
 
     assert met(tranche) == {"signed": True, "not_on_hold": False}
+
+
+def labels(tranche):
+    with translation.override("en"):
+        return [str(condition.label) for condition in tranche_conditions(tranche)]
+
+
+def test_an_unsigned_agreements_tranche_is_not_due():
+    agreement = GrantAgreementFactory(draft=True, plan=False, reports=False)
+    tranche = TrancheFactory(agreement=agreement)
+
+    assert met(tranche) == {"signed": False, "not_on_hold": True}
+    assert not is_due(tranche)
+
+
+def test_a_tranche_on_a_suspended_agreement_is_refused_approval_while_payments_are_on_hold(
+    officer,
+):
+    agreement = GrantAgreementFactory(suspended=True, plan=False, reports=False)
+    tranche = TrancheFactory(agreement=agreement, eligible=True)
+
+    with pytest.raises(DomainError) as refused:
+        tranche_approve(actor=officer, tranche=tranche)
+
+    assert refused.value.code == "on_hold"
+    assert str(refused.value.message) == "Payments are on hold while the agreement is suspended."
+    tranche.refresh_from_db()
+    assert tranche.state == TrancheState.ELIGIBLE
+
+
+def test_each_condition_of_a_report_tranche_reads_as_the_tranche_page_shows_it():
+    tranche, reports = period_tranche()
+    report = reports[3]
+
+    assert labels(tranche) == [
+        "The agreement is signed by both parties",
+        f"Report 3 for {day(report.period_start)} – {day(report.period_end)} is accepted",
+        "The agreement is not suspended (payments are not on hold)",
+    ]
+
+
+def test_the_final_report_condition_names_the_final_reports_period():
+    agreement = GrantAgreementFactory(active=True, plan=False, reports=False)
+    report = PilotReportFactory(agreement=agreement, number=4, final=True, submitted=True)
+    tranche = TrancheFactory(
+        agreement=agreement, report=report, condition=TrancheCondition.FINAL_REPORT
+    )
+
+    assert labels(tranche)[1] == (
+        f"The final report ({day(report.period_start)} – {day(report.period_end)}) is accepted"
+    )
+
+
+def test_a_tranche_whose_report_is_not_yet_written_names_the_report_it_waits_for():
+    agreement = GrantAgreementFactory(active=True, plan=False, reports=False)
+    period = TrancheFactory(
+        agreement=agreement, condition=TrancheCondition.PERIOD_REPORT, period_number=2
+    )
+    final = TrancheFactory(agreement=agreement, condition=TrancheCondition.FINAL_REPORT)
+
+    assert labels(period)[1] == "Report 2 is accepted"
+    assert labels(final)[1] == "The final report is accepted"
+    assert met(period)["report_accepted"] is False and not is_due(period)
 
 
 def test_the_report_condition_names_the_report_and_its_period_in_the_readers_language():

@@ -14,7 +14,7 @@ import pytest
 import time_machine
 from django.db import IntegrityError, connection, transaction
 from django.db.models.signals import post_save
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from tenders.models import Bid, Tender
 from tenders.services.bid import bid_budget_line_add
@@ -262,3 +262,89 @@ def test_the_closing_sweep_waits_for_a_submission_in_progress(postgres):
     assert sweeps.run(sweep, timezone.now()) == 1
     assert Tender.objects.get(pk=bid.tender_id).state == Tender.State.UNSUCCESSFUL
     assert Bid.objects.get(pk=bid.pk).state == Bid.State.DISCARDED
+
+
+@pytest.mark.django_db(transaction=True)
+def test_bids_on_one_tender_are_submitted_side_by_side(postgres):
+    """A submission holds the tender row only shared: another organisation's submission on the
+    same tender goes through while the first is still in progress."""
+    tender = bid_ready_tender(submission_deadline=database_now() + timedelta(hours=1))
+    first, second = (
+        BidFactory(tender=tender, provider=eligible_provider(tender), complete=True)
+        for _ in range(2)
+    )
+    paused, release = threading.Event(), threading.Event()
+    outcome = {}
+
+    def hold(sender, instance, **kwargs):
+        if instance.state == Bid.State.SUBMITTED and threading.current_thread().name == "first":
+            paused.set()
+            release.wait(timeout=20)
+
+    def submit(bid):
+        try:
+            outcome[threading.current_thread().name] = bid_submit(
+                actor=admin_of(bid.provider), bid=bid
+            ).state
+        finally:
+            connection.close()
+
+    post_save.connect(hold, sender=Bid, weak=False)
+    threads = [
+        threading.Thread(target=submit, args=(bid,), name=name)
+        for name, bid in (("first", first), ("second", second))
+    ]
+    try:
+        threads[0].start()
+        assert paused.wait(timeout=20)
+        threads[1].start()
+        threads[1].join(timeout=5)
+        assert outcome.get("second") == Bid.State.SUBMITTED
+    finally:
+        release.set()
+        for thread in threads:
+            thread.join(timeout=20)
+        post_save.disconnect(hold, sender=Bid)
+    assert outcome["first"] == Bid.State.SUBMITTED
+
+
+@pytest.mark.django_db
+def test_a_bid_on_a_closed_tender_is_refused_saying_the_tender_is_not_open():
+    bid = _bid(timezone.now() + timedelta(days=1))
+    tender = bid.tender
+    tender.close()
+    tender.save()
+
+    with translation.override("ru"), pytest.raises(DomainError) as refused:
+        bid_submit(actor=admin_of(bid.provider), bid=bid)
+
+    assert refused.value.code == "tender_not_open"
+    with translation.override("ru"):
+        assert str(refused.value.message) == "По этому конкурсу приём заявок не ведётся."
+    assert Bid.objects.get(pk=bid.pk).state == Bid.State.DRAFT
+
+
+@pytest.mark.django_db
+def test_a_submission_after_the_deadline_is_told_the_deadline_has_passed():
+    bid = _bid(database_now() + timedelta(days=1))
+    Tender.objects.filter(pk=bid.tender_id).update(
+        submission_deadline=database_now() - timedelta(seconds=1)
+    )
+
+    with translation.override("ru"), pytest.raises(DomainError) as refused:
+        bid_submit(actor=admin_of(bid.provider), bid=bid)
+
+    assert refused.value.code == "deadline_passed"
+    with translation.override("en"):
+        assert str(refused.value.message) == "The submission deadline has passed."
+
+
+@pytest.mark.django_db
+def test_the_receipt_time_is_the_database_clocks_not_the_application_clocks(postgres):
+    bid = _bid(database_now() + timedelta(days=1))
+    before = database_now()
+
+    with time_machine.travel(before - timedelta(hours=1)):
+        submitted = bid_submit(actor=admin_of(bid.provider), bid=bid)
+
+    assert before <= submitted.submitted_at <= database_now()
