@@ -14,6 +14,7 @@ from tenders.api.bids import BidViewSet
 from tenders.api.clarifications import ClarificationViewSet
 from tenders.api.evaluations import EvaluationViewSet, ScoreSheetViewSet
 from tenders.api.objections import ObjectionViewSet
+from tenders.api.opening import PassphraseView
 from tenders.api.tenders import TenderViewSet
 
 # The documentation pages' title, in the reader's language.
@@ -43,6 +44,7 @@ urlpatterns = [
         SpectacularSwaggerSplitView.as_view(url_name="api:schema", title=TITLE),
         name="docs",
     ),
+    path("opening-passphrase/", PassphraseView.as_view(), name="opening-passphrase"),
     path("", include(router.urls)),
     # Any other address, whatever characters it holds (a newline too).
     re_path(r"^[\s\S]*$", not_found),
