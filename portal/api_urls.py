@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import SimpleRouter
 
 from grants.api.views import AgreementViewSet, ReportViewSet, TrancheViewSet
+from portal.api.file_jobs import FileJobViewSet
 from portal.api.notifications import NotificationViewSet
 from portal.api.views import not_found
 from providers.api.views import ProviderViewSet
@@ -33,6 +34,7 @@ router.register("agreements", AgreementViewSet, basename="agreement")
 router.register("reports", ReportViewSet, basename="report")
 router.register("tranches", TrancheViewSet, basename="tranche")
 router.register("notifications", NotificationViewSet, basename="notification")
+router.register("file-jobs", FileJobViewSet, basename="file-job")
 
 app_name = "api"
 urlpatterns = [
