@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import SimpleRouter
 
 from grants.api.views import AgreementViewSet, ReportViewSet, TrancheViewSet
+from portal.api.file_jobs import FileJobViewSet
 from portal.api.notifications import NotificationViewSet
 from portal.api.views import not_found
 from providers.api.views import ProviderViewSet
@@ -14,6 +15,7 @@ from tenders.api.bids import BidViewSet
 from tenders.api.clarifications import ClarificationViewSet
 from tenders.api.evaluations import EvaluationViewSet, ScoreSheetViewSet
 from tenders.api.objections import ObjectionViewSet
+from tenders.api.opening import PassphraseView
 from tenders.api.tenders import TenderViewSet
 
 # The documentation pages' title, in the reader's language.
@@ -32,6 +34,7 @@ router.register("agreements", AgreementViewSet, basename="agreement")
 router.register("reports", ReportViewSet, basename="report")
 router.register("tranches", TrancheViewSet, basename="tranche")
 router.register("notifications", NotificationViewSet, basename="notification")
+router.register("file-jobs", FileJobViewSet, basename="file-job")
 
 app_name = "api"
 urlpatterns = [
@@ -43,6 +46,7 @@ urlpatterns = [
         SpectacularSwaggerSplitView.as_view(url_name="api:schema", title=TITLE),
         name="docs",
     ),
+    path("opening-passphrase/", PassphraseView.as_view(), name="opening-passphrase"),
     path("", include(router.urls)),
     # Any other address, whatever characters it holds (a newline too).
     re_path(r"^[\s\S]*$", not_found),

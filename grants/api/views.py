@@ -6,10 +6,10 @@ from django.core.exceptions import PermissionDenied
 from rest_framework.decorators import action
 
 from grants import permissions, selectors
+from grants.api.agreement_draft import AgreementDraftActions, AgreementDraftSerializer
 from grants.api.report_content import ReportContentActions, ReportContentSerializer
 from grants.api.serializers import (
     AgreementDecisionBody,
-    AgreementSerializer,
     AgreementVersion,
     PaymentBody,
     ReportAcceptBody,
@@ -41,15 +41,17 @@ def _prefixed(prefix, data):
     return {f"{prefix}-{name}": value for name, value in data.items()}
 
 
-class AgreementViewSet(ScopedViewSet):
+class AgreementViewSet(AgreementDraftActions, ScopedViewSet):
     """Your organisation's grant agreements; every agreement for grant officers."""
 
-    serializer_class = AgreementSerializer
+    serializer_class = AgreementDraftSerializer
 
     def scoped(self, user):
-        return selectors.agreements_visible_to(user)
+        return selectors.agreements_visible_to(user).prefetch_related(
+            "budget_lines", "targets", "tranches", "documents"
+        )
 
-    @action_schema(AgreementVersion, AgreementSerializer, "Confirm your side's signature")
+    @action_schema(AgreementVersion, AgreementDraftSerializer, "Confirm your side's signature")
     @action(detail=True, methods=["post"])
     def confirm(self, request, pk=None):
         agreement = self.get_object()
@@ -58,17 +60,19 @@ class AgreementViewSet(ScopedViewSet):
             agreement_confirm_signature(actor=request.user, agreement=agreement, **data)
         )
 
-    @action_schema(AgreementDecisionBody, AgreementSerializer, "Suspend the agreement")
+    @action_schema(AgreementDecisionBody, AgreementDraftSerializer, "Suspend the agreement")
     @action(detail=True, methods=["post"])
     def suspend(self, request, pk=None):
         return self.decide(agreement_suspend, "suspend", "reason")
 
-    @action_schema(AgreementDecisionBody, AgreementSerializer, "Resume the suspended agreement")
+    @action_schema(
+        AgreementDecisionBody, AgreementDraftSerializer, "Resume the suspended agreement"
+    )
     @action(detail=True, methods=["post"])
     def resume(self, request, pk=None):
         return self.decide(agreement_resume, "resume", "note")
 
-    @action_schema(AgreementDecisionBody, AgreementSerializer, "Terminate the agreement")
+    @action_schema(AgreementDecisionBody, AgreementDraftSerializer, "Terminate the agreement")
     @action(detail=True, methods=["post"])
     def terminate(self, request, pk=None):
         return self.decide(agreement_terminate, "terminate", "reason")

@@ -23,6 +23,8 @@ CONFLICT_CODES = frozenset(
         "stale",
         "not_allowed",
         "deadline_passed",
+        "before_deadline",
+        "not_draft",
         "not_editable",
         "not_open",
         "not_published",

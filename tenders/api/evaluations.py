@@ -7,14 +7,16 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from rest_framework import mixins, serializers
 from rest_framework.decorators import action
+from rest_framework.response import Response
 
 from portal import permissions as portal_permissions
 from portal.api.views import ScopedViewSet, action_schema, body, validated
 from tenders import permissions_evaluation as rules
-from tenders.api.forms import TenderIdForm
+from tenders.api.forms import ModerationPairForm, TenderIdForm
 from tenders.api.panel import PanelActions
 from tenders.forms.evaluation import (
     EvaluationForm,
+    ModerationForm,
     ReturnSheetForm,
     SeenEvaluationForm,
     SheetForm,
@@ -29,7 +31,12 @@ from tenders.services.evaluation.lifecycle import (
     evaluation_end_unsuccessful,
     evaluation_start_scoring,
 )
-from tenders.services.evaluation.scoring import sheet_return, sheet_save, sheet_submit
+from tenders.services.evaluation.scoring import (
+    moderation_note_save,
+    sheet_return,
+    sheet_save,
+    sheet_submit,
+)
 from tenders.services.fingerprints import sheet_fingerprint
 
 
@@ -108,6 +115,18 @@ class NewEvaluation(serializers.Serializer):
     standstill_days = serializers.IntegerField()
 
 
+class ModerationBody(serializers.Serializer):
+    bid = serializers.IntegerField(help_text="The bid whose scores diverge.")
+    criterion = serializers.IntegerField(help_text="The criterion they diverge on.")
+    note = serializers.CharField()
+
+
+class ModerationSerializer(serializers.Serializer):
+    bid = serializers.IntegerField(source="bid_id")
+    criterion = serializers.IntegerField(source="criterion_id")
+    note = serializers.CharField()
+
+
 class EvaluationViewSet(PanelActions, mixins.CreateModelMixin, ScopedViewSet):
     """The evaluations on whose panel you hold a seat, and those of the tenders you run."""
 
@@ -158,6 +177,24 @@ class EvaluationViewSet(PanelActions, mixins.CreateModelMixin, ScopedViewSet):
             raise PermissionDenied
         data = validated(SeenEvaluationForm(body(request)))
         return self.respond(evaluation_complete(actor=request.user, evaluation=evaluation, **data))
+
+    @action_schema(ModerationBody, ModerationSerializer, "Note your moderation of a flagged score")
+    @action(detail=True, methods=["post"])
+    def moderation(self, request, pk=None):
+        evaluation = self.get_object()
+        if not rules.is_cleared_chair(request.user, evaluation):
+            raise PermissionDenied
+        sent = body(request)
+        pair = validated(ModerationPairForm(sent))
+        data = validated(ModerationForm({"note": sent.get("note")} if "note" in sent else {}))
+        row = moderation_note_save(
+            actor=request.user,
+            evaluation=evaluation,
+            bid_id=pair["bid"],
+            criterion_id=pair["criterion"],
+            note=data["note"],
+        )
+        return Response(ModerationSerializer(row).data)
 
 
 def sheets_visible_to(user):

@@ -7,17 +7,26 @@ from django.db.models import Q
 from django.http import Http404
 from rest_framework import mixins, serializers
 from rest_framework.decorators import action
+from rest_framework.parsers import JSONParser, MultiPartParser
 
 from portal import permissions as portal_permissions
-from portal.api.views import ScopedViewSet, action_schema, body, validated
+from portal.api.views import ScopedViewSet, action_schema, body, storing, validated
 from tenders import permissions_evaluation as rules
 from tenders.forms.evaluation_award import ObjectionForm, ResolveObjectionForm
-from tenders.models import Objection
+from tenders.models import Objection, ObjectionDocument
 from tenders.selectors import evaluation as selectors
 from tenders.services.award import objection_dismiss, objection_lodge, objection_uphold
 
 
+class ObjectionDocumentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ObjectionDocument
+        fields = ["id", "title", "original_name", "size", "sha256", "mime", "uploaded_at"]
+
+
 class ObjectionSerializer(serializers.ModelSerializer):
+    documents = ObjectionDocumentSerializer(many=True, read_only=True)
+
     class Meta:
         model = Objection
         fields = [
@@ -31,12 +40,17 @@ class ObjectionSerializer(serializers.ModelSerializer):
             "remedy",
             "excluded_bid",
             "resolved_at",
+            "documents",
         ]
 
 
 class LodgeBody(serializers.Serializer):
     bid = serializers.IntegerField(min_value=1, help_text="Your organisation's bid.")
     reasons = serializers.CharField()
+    document_title = serializers.CharField(required=False)
+    document = serializers.FileField(
+        required=False, help_text="One supporting document (send the body as multipart)."
+    )
 
 
 class ResolveBody(serializers.Serializer):
@@ -60,8 +74,18 @@ def objections_visible_to(user):
     return Objection.objects.filter(visible).distinct()
 
 
+def _bid_id(value):
+    """The bid id sent: a JSON number, or digits in a multipart body; else none."""
+    if isinstance(value, str) and value.isdigit():
+        value = int(value)
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        return None
+    return value
+
+
 class ObjectionViewSet(mixins.CreateModelMixin, ScopedViewSet):
     serializer_class = ObjectionSerializer
+    parser_classes = [JSONParser, MultiPartParser]
 
     def scoped(self, user):
         return objections_visible_to(user)
@@ -69,15 +93,26 @@ class ObjectionViewSet(mixins.CreateModelMixin, ScopedViewSet):
     @action_schema(LodgeBody, ObjectionSerializer, "Object to the approved award")
     def create(self, request):
         sent = body(request)
-        bid_id = sent.get("bid")
-        if not isinstance(bid_id, int) or isinstance(bid_id, bool) or bid_id < 1:
+        bid_id = _bid_id(sent.get("bid"))
+        if bid_id is None:
             raise Http404
         bid = selectors.own_bid(request.user, bid_id)
         if not rules.can_object(request.user, bid):
             raise PermissionDenied
-        form = ObjectionForm({"reasons": sent.get("reasons")})
+        fields = {name: sent.get(name) for name in ("reasons", "document_title")}
+        form = ObjectionForm(
+            {name: value for name, value in fields.items() if value is not None}, request.FILES
+        )
         data = validated(form)
-        objection = objection_lodge(actor=request.user, bid=bid, reasons=data["reasons"])
+        objection = storing(
+            "document",
+            lambda: objection_lodge(
+                actor=request.user,
+                bid=bid,
+                reasons=data["reasons"],
+                documents=form.documents(),
+            ),
+        )
         return self.respond(objection, status=201)
 
     @action_schema(ResolveBody, ObjectionSerializer, "Dismiss or uphold the objection")

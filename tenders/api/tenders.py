@@ -13,6 +13,7 @@ from portal import permissions as portal_permissions
 from portal.api.auth import SignedIn, TokenScope
 from portal.api.views import BoundedIds, action_schema, body, validated
 from tenders import permissions
+from tenders.api.opening import OpeningActions
 from tenders.forms.tender import AmendmentForm, CancelForm
 from tenders.models import Tender, TenderCriterion
 from tenders.selectors.tender import PUBLIC_STATES
@@ -136,7 +137,7 @@ class CancelBody(serializers.Serializer):
     list=extend_schema(summary="Published tenders (and your own drafts)", auth=[]),
     retrieve=extend_schema(summary="A published tender (or your own draft)", auth=[]),
 )
-class TenderViewSet(BoundedIds, viewsets.ReadOnlyModelViewSet):
+class TenderViewSet(OpeningActions, BoundedIds, viewsets.ReadOnlyModelViewSet):
     """Every tender but drafts, as on its public notice, without sign-in; a procurement
     officer also finds the drafts they wrote, and publishes or cancels their tenders."""
 

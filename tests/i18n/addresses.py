@@ -115,6 +115,8 @@ KWARGS = {
     "api:tender-publish": tenders,
     "api:tender-cancel": tenders,
     "api:tender-amend": tenders,
+    "api:tender-opening": tenders,
+    "api:tender-committee": tenders,
     "api:notification-detail": own_notifications,
     "api:notification-read": own_notifications,
     "api:clarification-detail": lambda: by_pk(Clarification),
@@ -151,6 +153,7 @@ KWARGS = {
             "end",
             "invite",
             "members",
+            "moderation",
             "propose-award",
             "replace",
             "screening",
@@ -171,6 +174,10 @@ KWARGS = {
     "api:agreement-suspend": lambda: by_pk(GrantAgreement),
     "api:agreement-resume": lambda: by_pk(GrantAgreement),
     "api:agreement-terminate": lambda: by_pk(GrantAgreement),
+    **{
+        f"api:agreement-{name}": lambda: by_pk(GrantAgreement)
+        for name in ("terms", "budget", "targets", "tranches", "file")
+    },
     "api:report-detail": lambda: by_pk(PilotReport),
     "api:report-submit": lambda: by_pk(PilotReport),
     "api:report-return": lambda: by_pk(PilotReport),
@@ -189,6 +196,8 @@ KWARGS = {
     "workflows:file_job_status": lambda: by_pk(FileJob),
     "workflows:file_job_retry": lambda: by_pk(FileJob),
     "workflows:file_job_download": lambda: by_pk(FileJob),
+    "api:file-job-detail": lambda: by_pk(FileJob),
+    "api:file-job-retry": lambda: by_pk(FileJob),
     "providers:member_role": lambda: by_pk(Membership),
     "providers:member_remove": lambda: by_pk(Membership),
     "providers:invitation_withdraw": lambda: by_pk(Invitation),

@@ -7,10 +7,12 @@ from django.core.cache import cache
 from providers.models import MemberRole
 from tenders.models import AwardDecision, Objection
 from tenders.services.award import award_approve, award_propose, objection_lodge
+from tests.factories.documents import upload
 from tests.factories.portal import UserFactory
 from tests.factories.providers import ProviderFactory, admin_of, member_of
 from tests.factories.tenders import completed_evaluation, evaluation_of
 from tests.portal.api_support import token_client
+from tests.portal.hostile_files import encrypted_pdf
 from workflows.audit import history
 from workflows.models import OutboxMessage
 
@@ -112,6 +114,61 @@ def test_an_objection_without_reasons_is_refused_in_russian(scene):
     assert response.status_code == 400
     assert response.json()["errors"]["reasons"] == ["Обязательное поле."]
     assert not Objection.objects.exists()
+
+
+def lodge_with_document(client, bid, **fields):
+    sent = {
+        "bid": bid.pk,
+        "reasons": REASONS,
+        "document_title": "Trainer certificates",
+        "document": upload("pdf"),
+        **fields,
+    }
+    return client.post("/api/objections/", sent, format="multipart")
+
+
+def test_the_objection_carries_one_supporting_document(scene):
+    admin = admin_of(scene["loser"].provider)
+    response = lodge_with_document(token_client(admin), scene["loser"])
+    assert response.status_code == 201, response.json()
+    [document] = response.json()["documents"]
+    assert document["title"] == "Trainer certificates"
+    assert document["original_name"] == "document.pdf"
+    assert Objection.objects.get().documents.count() == 1
+
+
+def test_an_encrypted_supporting_document_is_refused_in_russian(scene):
+    client = speaking(admin_of(scene["loser"].provider), "ru")
+    response = lodge_with_document(
+        client, scene["loser"], document=upload("pdf", content=encrypted_pdf())
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"]["document"] == [
+        "Этот PDF защищён паролем или шифрованием; загрузите копию без защиты."
+    ]
+    assert not Objection.objects.exists()
+
+
+def test_a_document_with_a_second_pending_objection_is_a_conflict(scene):
+    admin = admin_of(scene["loser"].provider)
+    assert lodge(admin, scene["loser"]).status_code == 201
+    response = lodge_with_document(
+        token_client(admin), scene["loser"], reasons="Another reason altogether."
+    )
+    assert response.status_code == 409
+    assert Objection.objects.get().documents.count() == 0
+
+
+def test_a_document_on_another_organisation_s_bid_is_not_found(scene):
+    outsider = token_client(admin_of(ProviderFactory(verified=True)))
+    response = lodge_with_document(outsider, scene["loser"])
+    assert response.status_code == 404
+    assert not Objection.objects.exists()
+
+
+def test_a_viewer_may_not_send_a_document(scene):
+    viewer = member_of(scene["loser"].provider, MemberRole.VIEWER)
+    assert lodge_with_document(token_client(viewer), scene["loser"]).status_code == 403
 
 
 def test_a_second_objection_while_one_is_pending_is_a_conflict(scene):
