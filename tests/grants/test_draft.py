@@ -328,7 +328,10 @@ def test_either_side_uploads_the_signed_file(side, django_capture_on_commit_call
             grant_officer.pk,
             grantee_admin(agreement).pk,
         }
-    assert len(callbacks) == 1
+        assert not rows.filter(published_at__isnull=False).exists()
+    for callback in callbacks:
+        callback()
+    assert not rows.filter(published_at__isnull=True).exists()
     document = agreement.documents.get()
     assert (document.original_name, document.uploaded_by) == ("signed.pdf", actor)
     assert history(agreement).get(action="upload_document").data["sha256"] == document.sha256
