@@ -7,6 +7,7 @@ import pytest
 from django.apps import apps as django_apps
 from django.core.management import call_command
 from django.db import connection, transaction
+from django.utils import translation
 from django_otp import DEVICE_ID_SESSION_KEY
 
 from portal import page_cache, two_factor
@@ -80,6 +81,13 @@ def seeded(django_db_setup, django_db_blocker):
 def own_rate_limits(settings):
     """Each test counts requests against the rate limits from zero, in the shared cache."""
     settings.RATELIMIT_CACHE_PREFIX = f"rl:{uuid.uuid4().hex}:"
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the default language, whatever language a request of the test
+    before it (the test client runs requests in the test's own thread) left active."""
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
