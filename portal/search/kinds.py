@@ -1,0 +1,5 @@
+"""The kinds of result, in the order the page shows them."""
+
+from portal.search import tenders
+
+KINDS = [tenders]
