@@ -1,5 +1,5 @@
 """The kinds of result, in the order the page shows them."""
 
-from portal.search import tenders
+from portal.search import providers, tenders
 
-KINDS = [tenders]
+KINDS = [tenders, providers]

@@ -52,21 +52,26 @@ def words_of(query):
     return LETTERS.findall(query or "")[:MAX_WORDS]
 
 
-def find(rows, words, fields, *, names=()):
-    """``rows`` reduced to those matching every one of ``words`` in ``fields`` (or, on
-    PostgreSQL with ``pg_trgm``, whose ``names`` resemble the query), best first. Each row
-    carries ``search_excerpt`` in the database's own marking when PostgreSQL computed it."""
+def find(rows, query, fields, *, names=(), codes=()):
+    """``rows`` reduced to those matching every word of ``query`` in ``fields``, or holding
+    the whole query in one of ``codes`` (registration numbers and the like), or, on PostgreSQL
+    with ``pg_trgm``, whose ``names`` resemble the query; best first. Each row carries
+    ``search_excerpt`` in the database's own marking when PostgreSQL computed it."""
+    words = words_of(query)
+    in_codes = Q()
+    for code in codes:
+        in_codes |= Q(**{f"{code}__icontains": query.strip()})
     if connection.vendor != "postgresql":
         matches = Q()
         for word in words:
             matches &= _any_field_contains(fields, word)
-        return rows.filter(matches).order_by("-pk")
+        return rows.filter(matches | in_codes).order_by("-pk")
     vector = _vector(fields)
-    query = _query(words, "simple")
+    tsquery = _query(words, "simple")
     for config in {field.config for field in fields} - {"simple"}:
-        query |= _query(words, config)
-    rank = SearchRank(vector, query)
-    matches = Q(search_document=query)
+        tsquery |= _query(words, config)
+    rank = SearchRank(vector, tsquery)
+    matches = Q(search_document=tsquery) | in_codes
     if names and has_trigram():
         phrase = " ".join(words)
         similarity = Greatest(*(TrigramSimilarity(name, phrase) for name in names), Value(0.0))

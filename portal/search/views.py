@@ -17,7 +17,13 @@ def search(request):
         rows = kind.rows(request.user)
         if rows is None:
             continue
-        found = matching.find(rows, words, kind.FIELDS, names=getattr(kind, "NAMES", ()))
+        found = matching.find(
+            rows,
+            query,
+            kind.FIELDS,
+            names=getattr(kind, "NAMES", ()),
+            codes=getattr(kind, "CODES", ()),
+        )
         page = paginate(request, found, per_page=PER_KIND, param=f"{kind.NAME}_page")
         results = [
             {

@@ -6,12 +6,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.factories.tenders import TenderFactory
+from tests.portal.search.support import search
 
 pytestmark = pytest.mark.django_db
-
-
-def search(client, query, **params):
-    return client.get(reverse("search"), {"q": query, **params})
 
 
 def test_anyone_finds_a_public_tender_by_a_word_of_its_title(client):
