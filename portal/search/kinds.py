@@ -1,5 +1,5 @@
 """The kinds of result, in the order the page shows them."""
 
-from portal.search import providers, tenders
+from portal.search import clarifications, providers, reports, tenders
 
-KINDS = [tenders, providers]
+KINDS = [tenders, clarifications, reports, providers]
