@@ -3,10 +3,10 @@
 On PostgreSQL this is full-text search: each field is read in its language's configuration
 (``russian`` and ``english`` stem; Turkmen has no stemmer and is read with ``simple``), every
 word matches as a prefix so that inflected forms are found, rows are ranked, and the matched
-words are marked in an excerpt computed in the same query. Names may also match by trigram
-similarity, for misspellings, when the ``pg_trgm`` extension is installed. On SQLite a row
-matches when each word is contained in one of its fields (case-insensitive for Latin letters
-only), newest first, and the excerpt is cut in Python.
+words are marked in an excerpt, in the reader's language, computed in the same query. Names
+may also match by trigram similarity, for misspellings, when the ``pg_trgm`` extension is
+installed. On SQLite a row matches when each word is contained in one of its fields
+(case-insensitive for Latin letters only), newest first, and the excerpt is cut in Python.
 """
 
 import re
@@ -24,6 +24,7 @@ from django.db.models import F, Q, TextField, Value
 from django.db.models.functions import Concat, Greatest
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 # The excerpt's marks travel through the database as characters no text holds, so that the
 # text around them can be escaped before they become HTML.
@@ -41,11 +42,15 @@ class Field:
     name: str
     config: str = "simple"
     weight: str = "B"
+    # The language of a translated field's version; the excerpt shows the reader's own.
+    language: str = ""
 
 
 def translated(name, weight="B"):
     """The Turkmen, Russian and English versions of a translated field."""
-    return [Field(f"{name}_{code}", config, weight) for code, config in LANGUAGE_CONFIGS.items()]
+    return [
+        Field(f"{name}_{code}", config, weight, code) for code, config in LANGUAGE_CONFIGS.items()
+    ]
 
 
 def words_of(query):
@@ -84,7 +89,7 @@ def find(rows, query, fields, *, names=(), codes=()):
         .annotate(
             search_rank=rank,
             search_excerpt=SearchHeadline(
-                _joined(fields),
+                _joined(_shown(fields)),
                 _query(words, "simple"),
                 config="simple",
                 start_sel=START,
@@ -102,7 +107,7 @@ def excerpt(row, words, fields):
     """The row's text around the matched words, escaped, with the words in ``<mark>``."""
     text = getattr(row, "search_excerpt", None)
     if text is None:
-        text = _cut(" · ".join(filter(None, (getattr(row, f.name) for f in fields))), words)
+        text = _cut(" · ".join(filter(None, (getattr(row, f.name) for f in _shown(fields)))), words)
     marked = escape(text).replace(START, "<mark>").replace(STOP, "</mark>")
     return mark_safe(marked)  # noqa: S308 - the text is escaped; only the marks are HTML
 
@@ -111,6 +116,15 @@ def has_trigram():
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")
         return cursor.fetchone() is not None
+
+
+def _shown(fields):
+    """The fields an excerpt is cut from: those in the reader's language, and those that have
+    no translations."""
+    language = (get_language() or "tk")[:2]
+    if language not in LANGUAGE_CONFIGS:
+        language = "tk"
+    return [field for field in fields if field.language in ("", language)]
 
 
 def _any_field_contains(fields, word):

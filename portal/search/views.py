@@ -1,6 +1,7 @@
 """The search page: the query's results of every kind the user may read, one list per kind."""
 
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from portal.pagination import paginate
 from portal.search import matching
@@ -9,6 +10,7 @@ from portal.search.kinds import KINDS
 PER_KIND = 10
 
 
+@require_safe
 def search(request):
     query = request.GET.get("q", "").strip()
     words = matching.words_of(query)

@@ -32,6 +32,12 @@ def test_a_russian_and_a_turkmen_word_find_their_tender(client):
     assert tender.reference in search(client, "Ýetginjekleri").content.decode()
 
 
+def test_another_form_of_a_russian_word_finds_its_tender_on_postgresql(client, postgres):
+    tender = TenderFactory(published=True, description_ru="Реабилитация подростков после больницы.")
+
+    assert tender.reference in search(client, "больница").content.decode()
+
+
 def test_a_draft_tender_is_not_found(client):
     TenderFactory(draft=True, title_en="Secret draft about orphanages")
 
