@@ -1,11 +1,14 @@
 """Searching organisations: the officers who review them find them; nobody else does."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from tests.conftest import sign_in
 from tests.factories.portal import UserFactory
 from tests.factories.providers import ProviderFactory, member_of
-from tests.portal.search.support import found
+from tests.factories.tenders import TenderFactory
+from tests.portal.search.support import found, search
 
 pytestmark = pytest.mark.django_db
 
@@ -37,3 +40,19 @@ def test_a_misspelt_name_finds_the_organisation_on_postgresql(client, postgres):
     sign_in(client, UserFactory(procurement_officer=True))
 
     assert len(found(client, "Rehabilitasion Umit", "providers")) == 1
+
+
+def test_an_officers_query_count_does_not_grow_with_the_results(client):
+    sign_in(client, UserFactory(procurement_officer=True))
+
+    def queries_for(count):
+        word = f"Batch{count}"
+        ProviderFactory.create_batch(count, submitted=True, name_en=f"Fund {word}")
+        TenderFactory.create_batch(count, published=True, title_en=f"Care {word}")
+        with CaptureQueriesContext(connection) as queries:
+            groups = search(client, word).context["groups"]
+        shown = {group["kind"].NAME: len(group["results"]) for group in groups}
+        assert shown["providers"] == shown["tenders"] == min(count, 10)
+        return len(queries)
+
+    assert queries_for(3) == queries_for(15)
