@@ -3,10 +3,12 @@ from django.urls import path
 
 from portal import views
 from portal.api import pages as api_pages
+from portal.search.views import search
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("health/", views.health, name="health"),
+    path("search/", search, name="search"),
     path("language/", views.switch_language, name="switch_language"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -14,6 +14,13 @@ from providers.models import Membership, StaffMember
 from tenders import permissions
 from tenders.models import Bid, BidDocument, BidSection, BidStaff, Tender, TenderKey
 
+# ``closed_at`` is set when the tender closes at its deadline and its bids are opened; a tender
+# cancelled before that never opens its bids. A tender with sealed bids opens when its
+# committee opens it.
+_OPENED = Q(state=Bid.State.SUBMITTED, tender__closed_at__isnull=False) & (
+    Q(tender__opening_key__isnull=True) | Q(tender__opening_key__opened_at__isnull=False)
+)
+
 
 def bids_visible_to(user):
     """Every bid ``user`` may read."""
@@ -21,13 +28,14 @@ def bids_visible_to(user):
         return Bid.objects.none()
     visible = Q(provider__in=Membership.objects.filter(user=user).values("provider"))
     if permissions.can_read_opened_bids(user):
-        # ``closed_at`` is set when the tender closes at its deadline and its bids are opened; a
-        # tender cancelled before that never opens its bids.
-        # A tender with sealed bids opens when its committee opens it.
-        visible |= Q(state=Bid.State.SUBMITTED, tender__closed_at__isnull=False) & (
-            Q(tender__opening_key__isnull=True) | Q(tender__opening_key__opened_at__isnull=False)
-        )
+        visible |= _OPENED
     return Bid.objects.filter(visible)
+
+
+def opened_bids_visible_to(user):
+    """The bids ``user`` may read whose tender has opened them: the only bids whose content
+    is searched, since a sealed bid's content is not in the database before opening."""
+    return bids_visible_to(user).filter(_OPENED)
 
 
 def bid_documents_visible_to(user):

@@ -5,7 +5,7 @@ tranches, organisations...), so each role's crawl can start from every page of i
 from django.contrib.auth.tokens import default_token_generator
 from django.urls import reverse
 from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
+from django.utils.http import urlencode, urlsafe_base64_encode
 
 from grants.models import AgreementDocument, GrantAgreement, PilotReport, ReportAttachment, Tranche
 from portal.models import ApiToken, User
@@ -323,6 +323,11 @@ KWARGS = {
 }
 
 
+# Pages reached through a form rather than a link: the search, for a word the demo's records
+# hold, so that its results of every kind are read too.
+SEARCHES = ["Ashgabat", "support"]
+
+
 def demo_addresses(routes):
     """``(addresses, unfilled)``: the paths of every route of ``routes`` (``{name: pattern}``)
     filled in from the demo's records, and the routes with parameters that ``KWARGS`` cannot
@@ -336,4 +341,5 @@ def demo_addresses(routes):
         addresses.extend(reverse(name, kwargs=values) for values in kwargs)
         if not kwargs:
             unfilled.append(name)
+    addresses.extend(f"{reverse('search')}?{urlencode({'q': word})}" for word in SEARCHES)
     return addresses, unfilled
