@@ -236,7 +236,7 @@ def live_from_sign_up_to_a_paid_tranche(new_page, calendar):
     screenshot(grant_officer.page, "grant_officer_agreement")
 
     # The first report opens after its period; it is submitted, returned, resubmitted, accepted.
-    report = agreement.reports.order_by("period_start").first()
+    report = agreement.reports.order_by("number").first()
     calendar.end_the_period(report)
     calendar.sweep()
     report.refresh_from_db()
