@@ -166,7 +166,8 @@ def move_the_grant_back(agreement, days):
     GrantAgreement.objects.filter(pk=agreement.pk).update(
         start_date=agreement.start_date - days, end_date=agreement.end_date - days
     )
-    for report in PilotReport.objects.filter(agreement=agreement).order_by("period_start", "number"):
+    reports = PilotReport.objects.filter(agreement=agreement)
+    for report in reports.order_by("period_start", "number"):
         PilotReport.objects.filter(pk=report.pk).update(
             period_start=report.period_start - days,
             period_end=report.period_end - days,
