@@ -31,6 +31,9 @@ PRODUCTION = {
     "DJANGO_DEBUG": "false",
     "DJANGO_SECRET_KEY": SECRET_KEY,
     "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+    # Static files by their own names, with no collected manifest: the load is on the pages and
+    # the worker; the browser stack test serves the collected, hashed files.
+    "DJANGO_STATICFILES_STORAGE": "django.contrib.staticfiles.storage.StaticFilesStorage",
 }
 
 
